@@ -1,0 +1,126 @@
+/**
+ * The YAML configuration schema. Every key is documented in the README's configuration reference;
+ * unknown keys are errors (a typo must not silently fall back to a default).
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const duration = z.string().superRefine((value, ctx) => {
+  try {
+    parseDuration(value);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+});
+
+/** Names become Prometheus label values; keep them printable and bounded. */
+const name = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128, 'must be at most 128 characters')
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.:-]*$/, 'may contain only letters, digits, "_", ".", ":" and "-", and must not start with "." ":" or "-"');
+
+const columnName = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
+
+export const featureSchema = z
+  .object({
+    name: columnName,
+    type: z.enum(['numeric', 'categorical']),
+    bins: z.number().int().min(2).max(100).optional(),
+    top_k: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const referenceSchema = z
+  .object({
+    path: z.string().min(1, 'must name the reference data file (CSV or NDJSON)'),
+    format: z.enum(['csv', 'ndjson']).optional(),
+    sample_size: z.number().int().min(100).max(1_000_000).default(10_000),
+    exclude_columns: z.array(columnName).default([]),
+    missing_values: z.array(z.string()).default(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']),
+  })
+  .strict();
+
+export const modelSchema = z
+  .object({
+    name,
+    task: z.enum(['classification', 'regression']),
+    version: z.union([z.string(), z.number()]).transform(String).pipe(name).default('1'),
+    reference: referenceSchema,
+    features: z.array(featureSchema).min(1).optional(),
+    prediction_field: columnName.optional(),
+    score_field: columnName.optional(),
+    label_field: columnName.optional(),
+    windows: z.array(duration).min(1).max(8).optional(),
+    bins: z.number().int().min(2).max(100).optional(),
+    top_k: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export const sourceSchema = z.discriminatedUnion('type', [
+  z
+    .object({
+      type: z.literal('file'),
+      path: z.string().min(1, 'must name the JSONL file to tail'),
+      kind: z.enum(['predictions', 'labels']).default('predictions'),
+    })
+    .strict(),
+]);
+
+export const defaultsSchema = z
+  .object({
+    windows: z.array(duration).min(1).max(8).default(['5m', '1h']),
+    bins: z.number().int().min(2).max(100).default(10),
+    top_k: z.number().int().min(1).max(1000).default(20),
+    min_window_samples: z.number().int().min(1).default(100),
+    psi_epsilon: z.number().positive().max(0.1).default(1e-4),
+    version_expiry: duration.default('24h'),
+    max_versions_per_model: z.number().int().min(1).max(1000).default(20),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    max_request_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  })
+  .strict();
+
+export const storageSchema = z
+  .object({
+    path: z.string().min(1).default('.modelwatch'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    models: z.array(modelSchema).min(1, 'list at least one model'),
+    sources: z.array(sourceSchema).default([]),
+    defaults: defaultsSchema.default(() => defaultsSchema.parse({})),
+    server: serverSchema.default(() => serverSchema.parse({})),
+    storage: storageSchema.default(() => storageSchema.parse({})),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const seen = new Set<string>();
+    cfg.models.forEach((m, i) => {
+      if (seen.has(m.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'name'], message: `duplicate model name "${m.name}": model names must be unique` });
+      seen.add(m.name);
+      const featureNames = new Set<string>();
+      m.features?.forEach((f, j) => {
+        if (featureNames.has(f.name)) ctx.addIssue({ code: 'custom', path: ['models', i, 'features', j, 'name'], message: `duplicate feature "${f.name}"` });
+        featureNames.add(f.name);
+        for (const [key, field] of [['prediction_field', m.prediction_field], ['score_field', m.score_field], ['label_field', m.label_field]] as const) {
+          if (field === f.name) ctx.addIssue({ code: 'custom', path: ['models', i, 'features', j, 'name'], message: `"${f.name}" is the model's ${key}; it cannot also be a feature` });
+        }
+      });
+      if (m.score_field && m.task !== 'classification') {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'score_field'], message: 'score_field applies to classification models only (the regression prediction is already numeric)' });
+      }
+    });
+  });
+
+export type RawConfig = z.input<typeof configSchema>;
+export type ParsedConfig = z.output<typeof configSchema>;
+export type ModelConfigParsed = z.output<typeof modelSchema>;
+export type FeatureConfig = z.output<typeof featureSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;

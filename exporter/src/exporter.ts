@@ -1,0 +1,168 @@
+/**
+ * The composition root: wires configuration, reference profiles, model state, ingest, file sources,
+ * metric collectors and the HTTP server, and owns start-up and graceful shutdown.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { ExporterConfig } from './config/load.js';
+import { IngestService } from './ingest/ingest-service.js';
+import type { BodyItem } from './ingest/parse-body.js';
+import type { Logger } from './log/logger.js';
+import {
+  buildInfoCollector,
+  driftCollector,
+  featureValuesCollector,
+  fileSourcesCollector,
+  ingestCollector,
+  latencyCollector,
+  referenceCollector,
+} from './metrics/collectors/index.js';
+import { ScrapeRegistry } from './metrics/scrape-registry.js';
+import { ModelRuntime } from './model/model-runtime.js';
+import { loadOrBuildProfile } from './reference/build-profile.js';
+import { createApp } from './server/app.js';
+import { parseListenAddress } from './server/listen-address.js';
+import { FileTailer } from './sources/file-tailer.js';
+import { JsonFileOffsetStore } from './sources/offset-store.js';
+import { buildRevision, packageVersion } from './version.js';
+
+export interface ExporterOptions {
+  config: ExporterConfig;
+  listenAddress: string;
+  metricsPath?: string;
+  logger: Logger;
+}
+
+const HOUSEKEEPING_INTERVAL_MS = 60_000;
+
+export class Exporter {
+  readonly models = new Map<string, ModelRuntime>();
+  private readonly ingest: IngestService;
+  private ready = false;
+  private server: Server | undefined;
+  private tailers: FileTailer[] = [];
+  private offsetStore: JsonFileOffsetStore | undefined;
+  private housekeeping: NodeJS.Timeout | undefined;
+  private readonly registry: ScrapeRegistry;
+  private stopped = false;
+
+  constructor(private readonly opts: ExporterOptions) {
+    this.registry = new ScrapeRegistry(opts.logger);
+    this.ingest = new IngestService(this.models, opts.logger);
+  }
+
+  /** The bound address (useful with port 0). */
+  address(): AddressInfo {
+    return this.server?.address() as AddressInfo;
+  }
+
+  get ingestService(): IngestService {
+    return this.ingest;
+  }
+
+  /** Listens first (health answers, readiness says "loading"), then loads profiles, then starts sources. */
+  async start(): Promise<void> {
+    const { config, logger } = this.opts;
+    const metricsPath = this.opts.metricsPath ?? '/metrics';
+    const version = packageVersion();
+    this.registry
+      .add(buildInfoCollector({ version, revision: buildRevision() }))
+      .add(ingestCollector(this.models, this.ingest))
+      .add(featureValuesCollector(this.models))
+      .add(referenceCollector(this.models))
+      .add(driftCollector(this.models, { minWindowSamples: config.minWindowSamples, psiEpsilon: config.psiEpsilon }))
+      .add(latencyCollector(this.models))
+      .add(fileSourcesCollector(() => this.tailers));
+    const app = createApp({
+      version,
+      metricsPath,
+      maxRequestBytes: config.maxRequestBytes,
+      logger,
+      registry: this.registry,
+      models: this.models,
+      ingest: () => (this.ready ? this.ingest : undefined),
+    });
+    const { host, port } = parseListenAddress(this.opts.listenAddress);
+    this.server = await new Promise<Server>((resolve, reject) => {
+      const s = app.listen(port, host ?? '::', () => resolve(s));
+      s.once('error', reject);
+    });
+    this.server.on('error', (err) => logger.error({ err: err.message }, 'HTTP server error'));
+    this.server.keepAliveTimeout = 65_000;
+    const addr = this.address();
+    logger.info({ address: `${addr.address}:${addr.port}`, metrics_path: metricsPath, version }, 'listening');
+
+    for (const m of config.models) {
+      const { profile } = await loadOrBuildProfile(m, config.storagePath, logger);
+      this.models.set(m.name, new ModelRuntime(m, profile, { maxVersions: config.maxVersionsPerModel, versionExpiryMs: config.versionExpiryMs }));
+    }
+    const ingest = this.ingest;
+    this.ready = true;
+    logger.info({ models: [...this.models.keys()] }, 'ready');
+
+    if (config.sources.length > 0) {
+      this.offsetStore = new JsonFileOffsetStore(path.join(config.storagePath, 'file-offsets.json'), { logger });
+      for (const src of config.sources) {
+        const tailer = new FileTailer({
+          path: src.path,
+          store: this.offsetStore,
+          logger,
+          onLines: async (lines) => {
+            const items: BodyItem[] = lines.map((line, index) => {
+              try {
+                return { index, value: JSON.parse(line) as unknown };
+              } catch (err) {
+                return { index, error: `malformed JSON in ${src.path}: ${(err as Error).message}` };
+              }
+            });
+            const result = src.kind === 'labels' ? ingest.ingestLabels(items, `file:${src.path}`) : ingest.ingestPredictions(items, `file:${src.path}`);
+            if (result.rejected > 0) {
+              logger.warn({ path: src.path, rejected: result.rejected, first: result.errors[0] }, 'rejected records in tailed file');
+            }
+          },
+          onOversizedLine: (info) => {
+            ingest.countRejection('too_large');
+            logger.warn({ path: info.path, offset: info.offset, bytes: info.bytes }, 'skipped an oversized line in a tailed file');
+          },
+        });
+        tailer.start();
+        this.tailers.push(tailer);
+        logger.info({ path: src.path, kind: src.kind }, 'tailing file');
+      }
+    }
+    this.housekeeping = setInterval(() => {
+      const now = Date.now();
+      for (const m of this.models.values()) {
+        const expired = m.expireVersions(now);
+        if (expired.length > 0) logger.info({ model: m.name, versions: expired }, 'expired idle model versions');
+      }
+    }, HOUSEKEEPING_INTERVAL_MS);
+    this.housekeeping.unref();
+  }
+
+  /** Stops accepting, finishes file batches, persists offsets, closes the server. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const { logger } = this.opts;
+    if (this.housekeeping) clearInterval(this.housekeeping);
+    const server = this.server;
+    const closing = server
+      ? new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        })
+      : Promise.resolve();
+    await Promise.all(this.tailers.map((t) => t.stop()));
+    if (this.offsetStore) {
+      try {
+        await this.offsetStore.flush();
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, 'could not persist file offsets');
+      }
+    }
+    await closing;
+    logger.info({}, 'stopped');
+  }
+}

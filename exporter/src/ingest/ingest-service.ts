@@ -1,0 +1,89 @@
+/**
+ * The one place where records enter the model state, whatever their source (HTTP or a tailed file):
+ * parse, validate, bin, apply, and count every rejection with its reason. A bad record never stops the
+ * good ones of the same batch, and each good record is applied exactly once.
+ */
+import type { Logger } from '../log/logger.js';
+import type { ModelRuntime } from '../model/model-runtime.js';
+import { parseLabel, parsePrediction } from './parse-records.js';
+import type { BodyItem } from './parse-body.js';
+import type { Rejection, RejectionReason } from './rejection.js';
+
+export interface IngestResult {
+  accepted: number;
+  rejected: number;
+  errors: Rejection[];
+}
+
+/** At most this many rejection details are returned per batch (all are counted). */
+export const MAX_ERROR_DETAILS = 100;
+
+export class IngestService {
+  /** Rejections by model ("" when the model is unknown or unreadable) and reason. */
+  readonly rejections = new Map<string, Map<RejectionReason, number>>();
+
+  constructor(
+    readonly models: ReadonlyMap<string, ModelRuntime>,
+    private readonly logger: Logger,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  ingestPredictions(items: readonly BodyItem[], source: string): IngestResult {
+    const now = this.clock();
+    const result: IngestResult = { accepted: 0, rejected: 0, errors: [] };
+    for (const item of items) {
+      if (item.error !== undefined) {
+        this.reject(result, { index: item.index, reason: 'malformed_json', message: item.error }, source);
+        continue;
+      }
+      const parsed = parsePrediction(item.value, this.models);
+      if (!parsed.ok) {
+        this.reject(result, { index: item.index, ...parsed.error }, source);
+        continue;
+      }
+      const p = parsed.value;
+      const state = p.model.version(p.version, now);
+      state.observePrediction(now, p.bins, p.bins.length, p.latencySeconds);
+      for (const v of p.violations) state.addSchemaViolation(v);
+      result.accepted++;
+    }
+    return result;
+  }
+
+  ingestLabels(items: readonly BodyItem[], source: string): IngestResult {
+    const now = this.clock();
+    const result: IngestResult = { accepted: 0, rejected: 0, errors: [] };
+    for (const item of items) {
+      if (item.error !== undefined) {
+        this.reject(result, { index: item.index, reason: 'malformed_json', message: item.error }, source);
+        continue;
+      }
+      const parsed = parseLabel(item.value, this.models);
+      if (!parsed.ok) {
+        this.reject(result, { index: item.index, ...parsed.error }, source);
+        continue;
+      }
+      const l = parsed.value;
+      l.model.version(l.version, now).observeLabel(now, l.bin);
+      result.accepted++;
+    }
+    return result;
+  }
+
+  /** Counts a rejection that happened before records could be read (e.g. a body over the size limit). */
+  countRejection(reason: RejectionReason, model = '', n = 1): void {
+    let byReason = this.rejections.get(model);
+    if (!byReason) {
+      byReason = new Map();
+      this.rejections.set(model, byReason);
+    }
+    byReason.set(reason, (byReason.get(reason) ?? 0) + n);
+  }
+
+  private reject(result: IngestResult, rejection: Rejection, source: string): void {
+    result.rejected++;
+    this.countRejection(rejection.reason, rejection.model ?? '');
+    if (result.errors.length < MAX_ERROR_DETAILS) result.errors.push(rejection);
+    this.logger.debug({ source, ...rejection }, 'record rejected');
+  }
+}

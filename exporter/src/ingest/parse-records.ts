@@ -1,0 +1,180 @@
+/**
+ * Turns the JSON value of one record into a validated prediction or label, binned against the model's
+ * reference layout. Pure: the caller applies the result to the model state and counts rejections.
+ */
+import { binValue, describe } from '../model/column-layout.js';
+import type { ModelRuntime } from '../model/model-runtime.js';
+import type { SchemaViolationKind } from '../model/version-state.js';
+import type { RejectionReason } from './rejection.js';
+
+export interface ParsedPrediction {
+  kind: 'prediction';
+  model: ModelRuntime;
+  version: string;
+  predictionId: string | undefined;
+  /** Absolute bin per monitored column, in layout order (-1: column not in this record type). */
+  bins: Int32Array;
+  latencySeconds: number | undefined;
+  violations: SchemaViolationKind[];
+}
+
+export interface ParsedLabel {
+  kind: 'label';
+  model: ModelRuntime;
+  version: string;
+  predictionId: string;
+  /** Absolute bin of the label column, or -1 when the reference has no label column. */
+  bin: number;
+}
+
+export interface RecordError {
+  reason: RejectionReason;
+  field?: string;
+  message: string;
+  model?: string;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: RecordError };
+
+const MAX_ID_LENGTH = 256;
+const VERSION_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:+-]{0,127}$/;
+
+type Models = ReadonlyMap<string, ModelRuntime>;
+
+function fail<T>(reason: RejectionReason, message: string, field?: string, model?: string): ParseResult<T> {
+  const error: RecordError = { reason, message };
+  if (field !== undefined) error.field = field;
+  if (model !== undefined) error.model = model;
+  return { ok: false, error };
+}
+
+function own(obj: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+interface Envelope {
+  model: ModelRuntime;
+  version: string;
+  id: string | undefined;
+}
+
+function parseEnvelope(raw: unknown, models: Models, idRequired: boolean): ParseResult<Envelope> {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return fail('invalid_record', `a record must be a JSON object, got ${describe(raw)}`);
+  }
+  const rec = raw as Record<string, unknown>;
+  const modelName = own(rec, 'model');
+  if (typeof modelName !== 'string' || modelName.length === 0) {
+    return fail('invalid_field', modelName === undefined ? 'required field "model" is missing' : `"model" must be a non-empty string, got ${describe(modelName)}`, 'model');
+  }
+  const model = models.get(modelName);
+  if (!model) {
+    const names = [...models.keys()];
+    return fail('unknown_model', `unknown model "${modelName.slice(0, 128)}"; configured models: ${names.slice(0, 20).join(', ')}`, 'model');
+  }
+  let version = model.config.version;
+  const rawVersion = own(rec, 'model_version');
+  if (rawVersion !== undefined && rawVersion !== null) {
+    const v = typeof rawVersion === 'number' && Number.isFinite(rawVersion) ? String(rawVersion) : rawVersion;
+    if (typeof v !== 'string' || !VERSION_PATTERN.test(v)) {
+      return fail('invalid_field', `"model_version" must be a string of up to 128 letters, digits, "_", ".", ":", "+" or "-", got ${describe(rawVersion)}`, 'model_version', model.name);
+    }
+    version = v;
+  }
+  const rawId = own(rec, 'prediction_id');
+  let id: string | undefined;
+  if (rawId === undefined || rawId === null) {
+    if (idRequired) return fail('invalid_field', 'required field "prediction_id" is missing', 'prediction_id', model.name);
+  } else if (typeof rawId === 'string' && rawId.length > 0 && rawId.length <= MAX_ID_LENGTH) {
+    id = rawId;
+  } else if (typeof rawId === 'number' && Number.isSafeInteger(rawId)) {
+    id = String(rawId);
+  } else {
+    return fail('invalid_field', `"prediction_id" must be a non-empty string of at most ${MAX_ID_LENGTH} characters or an integer, got ${describe(rawId)}`, 'prediction_id', model.name);
+  }
+  const ts = own(rec, 'timestamp');
+  if (ts !== undefined && ts !== null) {
+    const ok = (typeof ts === 'string' && !Number.isNaN(Date.parse(ts))) || (typeof ts === 'number' && Number.isFinite(ts) && ts >= 0);
+    if (!ok) return fail('invalid_field', `"timestamp" must be an RFC 3339 string or Unix seconds, got ${describe(ts)}`, 'timestamp', model.name);
+  }
+  return { ok: true, value: { model, version, id } };
+}
+
+/** Validates and bins a prediction record `{model, model_version?, prediction_id?, timestamp?, features, prediction?, score?, latency_ms?}`. */
+export function parsePrediction(raw: unknown, models: Models): ParseResult<ParsedPrediction> {
+  const env = parseEnvelope(raw, models, false);
+  if (!env.ok) return env;
+  const { model, version, id } = env.value;
+  const rec = raw as Record<string, unknown>;
+  const layout = model.layout;
+  const features = own(rec, 'features');
+  if (features === null || typeof features !== 'object' || Array.isArray(features)) {
+    return fail('invalid_field', features === undefined ? 'required field "features" is missing' : `"features" must be an object, got ${describe(features)}`, 'features', model.name);
+  }
+  const feats = features as Record<string, unknown>;
+  const bins = new Int32Array(layout.columns.length).fill(-1);
+  const violations: SchemaViolationKind[] = [];
+  for (let i = 0; i < layout.columns.length; i++) {
+    const col = layout.columns[i]!;
+    const role = col.profile.role;
+    if (role === 'label') continue;
+    let value: unknown;
+    let field: string;
+    if (role === 'feature') {
+      field = `features.${col.profile.name}`;
+      if (!Object.prototype.hasOwnProperty.call(feats, col.profile.name)) {
+        violations.push('missing_field');
+        bins[i] = col.missingIndex;
+        continue;
+      }
+      value = feats[col.profile.name];
+    } else {
+      field = role;
+      value = own(rec, role);
+    }
+    const b = binValue(col, value);
+    if (typeof b !== 'number') return fail('invalid_field', `"${field}": ${b.error}`, field, model.name);
+    bins[i] = b;
+  }
+  for (const key of Object.keys(feats)) {
+    if (!model.featureNames.has(key)) violations.push('unexpected_field');
+  }
+  // Fields validated even when the reference has no column for them.
+  if (!layout.score) {
+    const s = own(rec, 'score');
+    if (s !== undefined && s !== null && !(typeof s === 'number' && Number.isFinite(s))) {
+      return fail('invalid_field', `"score": expected a finite number or null, got ${describe(s)}`, 'score', model.name);
+    }
+  }
+  let latencySeconds: number | undefined;
+  const latency = own(rec, 'latency_ms');
+  if (latency !== undefined && latency !== null) {
+    if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) {
+      return fail('invalid_field', `"latency_ms": expected a non-negative finite number, got ${describe(latency)}`, 'latency_ms', model.name);
+    }
+    latencySeconds = latency / 1000;
+  }
+  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, latencySeconds, violations } };
+}
+
+/** Validates and bins a label record `{model, model_version?, prediction_id, label, timestamp?}`. */
+export function parseLabel(raw: unknown, models: Models): ParseResult<ParsedLabel> {
+  const env = parseEnvelope(raw, models, true);
+  if (!env.ok) return env;
+  const { model, version, id } = env.value;
+  const rec = raw as Record<string, unknown>;
+  const label = own(rec, 'label');
+  if (label === undefined || label === null) {
+    return fail('invalid_field', 'required field "label" is missing', 'label', model.name);
+  }
+  let bin = -1;
+  const col = model.layout.label;
+  if (col) {
+    const b = binValue(col, label);
+    if (typeof b !== 'number') return fail('invalid_field', `"label": ${b.error}`, 'label', model.name);
+    bin = b;
+  } else if (model.config.task === 'regression' ? !(typeof label === 'number' && Number.isFinite(label)) : !['string', 'number', 'boolean'].includes(typeof label)) {
+    return fail('invalid_field', `"label": ${model.config.task === 'regression' ? 'expected a finite number' : 'expected a string, number or boolean'}, got ${describe(label)}`, 'label', model.name);
+  }
+  return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin } };
+}

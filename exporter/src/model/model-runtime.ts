@@ -1,0 +1,60 @@
+/**
+ * A configured model at run time: its settings, its reference profile and bin layout, and the state of
+ * each model_version seen. Versions are created on first sight (up to a cap; later ones pool into
+ * `__other__`) and forgotten after `version_expiry` without records, so series stay bounded.
+ */
+import type { ModelConfig } from '../config/load.js';
+import type { ReferenceProfile } from '../reference/profile-types.js';
+import { buildLayout, type ColumnLayout } from './column-layout.js';
+import { DEFAULT_LATENCY_BUCKETS, VersionState } from './version-state.js';
+
+export const OVERFLOW_VERSION = '__other__';
+
+export class ModelRuntime {
+  readonly layout: ColumnLayout;
+  readonly versions = new Map<string, VersionState>();
+  readonly latencyBuckets: number[] = DEFAULT_LATENCY_BUCKETS;
+  /** Feature names in the reference (for unexpected-field detection). */
+  readonly featureNames: Set<string>;
+
+  constructor(
+    readonly config: ModelConfig,
+    readonly profile: ReferenceProfile,
+    private readonly limits: { maxVersions: number; versionExpiryMs: number },
+  ) {
+    this.layout = buildLayout(profile);
+    this.featureNames = new Set(this.layout.features.map((c) => c.profile.name));
+    this.version(config.version, Date.now());
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The state of a version, created on first use; past the cap, new versions share `__other__`. */
+  version(version: string, now: number): VersionState {
+    let state = this.versions.get(version);
+    if (state) return state;
+    if (this.versions.size >= this.limits.maxVersions && version !== OVERFLOW_VERSION) {
+      return this.version(OVERFLOW_VERSION, now);
+    }
+    state = new VersionState(this, version, now);
+    this.versions.set(version, state);
+    return state;
+  }
+
+  /**
+   * Forgets versions without records for longer than the expiry (never the configured version, whose
+   * series exist from start-up); returns the expired names.
+   */
+  expireVersions(now: number): string[] {
+    const expired: string[] = [];
+    for (const [name, state] of this.versions) {
+      if (name !== this.config.version && now - state.lastSeenMs > this.limits.versionExpiryMs) {
+        this.versions.delete(name);
+        expired.push(name);
+      }
+    }
+    return expired;
+  }
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: the exporter and cross-part tests run in Node; the Grafana panel plugin has its own
+// config (jsdom, React) in grafana-plugin/vitest.config.ts.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['exporter/test/**/*.test.ts', 'test/**/*.test.ts', 'alert-rules/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          environment: 'node',
+        },
+      },
+      'grafana-plugin/vitest.config.ts',
+    ],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
