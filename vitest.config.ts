@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
+
+const pluginConfig = 'grafana-plugin/vitest.config.ts';
 
 // Two projects: the exporter and cross-part tests run in Node; the Grafana panel plugin has its own
 // config (jsdom, React) in grafana-plugin/vitest.config.ts.
@@ -14,7 +17,7 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      'grafana-plugin/vitest.config.ts',
+      ...(existsSync(pluginConfig) ? [pluginConfig] : []),
     ],
     testTimeout: 30_000,
     hookTimeout: 60_000,
