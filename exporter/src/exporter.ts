@@ -16,10 +16,12 @@ import {
   fileSourcesCollector,
   ingestCollector,
   latencyCollector,
+  qualityCollector,
   referenceCollector,
 } from './metrics/collectors/index.js';
+import { DriftReports } from './drift/report-provider.js';
 import { ScrapeRegistry } from './metrics/scrape-registry.js';
-import { ModelRuntime } from './model/model-runtime.js';
+import { ModelRuntime, type ModelSettings } from './model/model-runtime.js';
 import { loadOrBuildProfile } from './reference/build-profile.js';
 import { createApp } from './server/app.js';
 import { parseListenAddress } from './server/listen-address.js';
@@ -36,6 +38,15 @@ export interface ExporterOptions {
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
+export function modelSettings(config: ExporterConfig): ModelSettings {
+  return {
+    maxVersions: config.maxVersionsPerModel,
+    versionExpiryMs: config.versionExpiryMs,
+    windowSampleSize: config.windowSampleSize,
+    outlierMinShare: config.outlierMinShare,
+  };
+}
+
 export class Exporter {
   readonly models = new Map<string, ModelRuntime>();
   private readonly ingest: IngestService;
@@ -45,11 +56,13 @@ export class Exporter {
   private offsetStore: JsonFileOffsetStore | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
   private readonly registry: ScrapeRegistry;
+  private readonly reports: DriftReports;
   private stopped = false;
 
   constructor(private readonly opts: ExporterOptions) {
     this.registry = new ScrapeRegistry(opts.logger);
     this.ingest = new IngestService(this.models, opts.logger);
+    this.reports = new DriftReports(this.models, opts.config.drift);
   }
 
   /** The bound address (useful with port 0). */
@@ -71,7 +84,8 @@ export class Exporter {
       .add(ingestCollector(this.models, this.ingest))
       .add(featureValuesCollector(this.models))
       .add(referenceCollector(this.models))
-      .add(driftCollector(this.models, { minWindowSamples: config.minWindowSamples, psiEpsilon: config.psiEpsilon }))
+      .add(driftCollector(this.reports))
+      .add(qualityCollector(this.models, this.reports))
       .add(latencyCollector(this.models))
       .add(fileSourcesCollector(() => this.tailers));
     const app = createApp({
@@ -95,7 +109,7 @@ export class Exporter {
 
     for (const m of config.models) {
       const { profile } = await loadOrBuildProfile(m, config.storagePath, logger);
-      this.models.set(m.name, new ModelRuntime(m, profile, { maxVersions: config.maxVersionsPerModel, versionExpiryMs: config.versionExpiryMs }));
+      this.models.set(m.name, new ModelRuntime(m, profile, modelSettings(config)));
     }
     const ingest = this.ingest;
     this.ready = true;

@@ -53,14 +53,26 @@ export interface SourceSpec {
   kind: 'predictions' | 'labels';
 }
 
+export interface DriftConfig {
+  /** Test whose p-value decides `drifted`: auto = KS for numeric columns, chi-square for categorical ones. */
+  test: 'auto' | 'ks' | 'chi2' | 'psi' | 'z';
+  /** Benjamini–Hochberg false discovery rate across a model's features. */
+  q: number;
+  minEffectMethod: 'psi' | 'js' | 'hellinger';
+  minEffect: number;
+  minWindowSamples: number;
+  psiEpsilon: number;
+}
+
 export interface ExporterConfig {
   file: string;
   models: ModelConfig[];
   sources: SourceSpec[];
-  minWindowSamples: number;
-  psiEpsilon: number;
   versionExpiryMs: number;
   maxVersionsPerModel: number;
+  windowSampleSize: number;
+  outlierMinShare: number;
+  drift: DriftConfig;
   maxRequestBytes: number;
   storagePath: string;
 }
@@ -124,10 +136,18 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
       };
     }),
     sources: cfg.sources.map((s) => ({ type: s.type, path: path.resolve(base, s.path), kind: s.kind })),
-    minWindowSamples: d.min_window_samples,
-    psiEpsilon: d.psi_epsilon,
     versionExpiryMs: parseDuration(d.version_expiry),
     maxVersionsPerModel: d.max_versions_per_model,
+    windowSampleSize: d.window_sample_size,
+    outlierMinShare: d.outlier_min_share,
+    drift: {
+      test: d.drift_test,
+      q: d.fdr_q,
+      minEffectMethod: d.min_effect_method,
+      minEffect: d.min_effect,
+      minWindowSamples: d.min_window_samples,
+      psiEpsilon: d.psi_epsilon,
+    },
     maxRequestBytes: cfg.server.max_request_bytes,
     storagePath: path.resolve(base, cfg.storage.path),
   };
@@ -152,7 +172,21 @@ const KNOWN_KEYS: Record<string, string[]> = {
   model: ['name', 'task', 'version', 'reference', 'features', 'prediction_field', 'score_field', 'label_field', 'windows', 'bins', 'top_k'],
   reference: ['path', 'format', 'sample_size', 'exclude_columns', 'missing_values'],
   feature: ['name', 'type', 'bins', 'top_k'],
-  defaults: ['windows', 'bins', 'top_k', 'min_window_samples', 'psi_epsilon', 'version_expiry', 'max_versions_per_model'],
+  defaults: [
+    'windows',
+    'bins',
+    'top_k',
+    'min_window_samples',
+    'psi_epsilon',
+    'version_expiry',
+    'max_versions_per_model',
+    'window_sample_size',
+    'drift_test',
+    'fdr_q',
+    'min_effect_method',
+    'min_effect',
+    'outlier_min_share',
+  ],
 };
 
 function formatIssues(issues: z.core.$ZodIssue[], raw: unknown): string[] {

@@ -76,6 +76,12 @@ export const defaultsSchema = z
     psi_epsilon: z.number().positive().max(0.1).default(1e-4),
     version_expiry: duration.default('24h'),
     max_versions_per_model: z.number().int().min(1).max(1000).default(20),
+    window_sample_size: z.number().int().min(100).max(1_000_000).default(10_000),
+    drift_test: z.enum(['auto', 'ks', 'chi2', 'psi', 'z']).default('auto'),
+    fdr_q: z.number().gt(0).lt(1).default(0.05),
+    min_effect_method: z.enum(['psi', 'js', 'hellinger']).default('js'),
+    min_effect: z.number().min(0).default(0.1),
+    outlier_min_share: z.number().gt(0).max(1).default(0.5),
   })
   .strict();
 

@@ -38,12 +38,16 @@ export class IngestService {
       }
       const parsed = parsePrediction(item.value, this.models);
       if (!parsed.ok) {
-        this.reject(result, { index: item.index, ...parsed.error }, source);
+        const e = parsed.error;
+        if (e.field?.startsWith('features.') && e.model !== undefined && e.version !== undefined) {
+          this.models.get(e.model)?.version(e.version, now).addSchemaViolation('type_error');
+        }
+        this.reject(result, { index: item.index, reason: e.reason, message: e.message, ...(e.field === undefined ? {} : { field: e.field }), ...(e.model === undefined ? {} : { model: e.model }) }, source);
         continue;
       }
       const p = parsed.value;
       const state = p.model.version(p.version, now);
-      state.observePrediction(now, p.bins, p.bins.length, p.latencySeconds);
+      state.observePrediction(now, p);
       for (const v of p.violations) state.addSchemaViolation(v);
       result.accepted++;
     }
@@ -60,11 +64,12 @@ export class IngestService {
       }
       const parsed = parseLabel(item.value, this.models);
       if (!parsed.ok) {
-        this.reject(result, { index: item.index, ...parsed.error }, source);
+        const e = parsed.error;
+        this.reject(result, { index: item.index, reason: e.reason, message: e.message, ...(e.field === undefined ? {} : { field: e.field }), ...(e.model === undefined ? {} : { model: e.model }) }, source);
         continue;
       }
       const l = parsed.value;
-      l.model.version(l.version, now).observeLabel(now, l.bin);
+      l.model.version(l.version, now).observeLabel(now, l.bin, l.value);
       result.accepted++;
     }
     return result;

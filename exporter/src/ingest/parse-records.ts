@@ -14,6 +14,8 @@ export interface ParsedPrediction {
   predictionId: string | undefined;
   /** Absolute bin per monitored column, in layout order (-1: column not in this record type). */
   bins: Int32Array;
+  /** Value per numeric column (layout `numeric` order); NaN when missing or not in this record type. */
+  numeric: Float64Array;
   latencySeconds: number | undefined;
   violations: SchemaViolationKind[];
 }
@@ -25,6 +27,8 @@ export interface ParsedLabel {
   predictionId: string;
   /** Absolute bin of the label column, or -1 when the reference has no label column. */
   bin: number;
+  /** The label's value when the label column is numeric (regression), else NaN. */
+  value: number;
 }
 
 export interface RecordError {
@@ -32,6 +36,8 @@ export interface RecordError {
   field?: string;
   message: string;
   model?: string;
+  /** The model version the record named, when the envelope was readable. */
+  version?: string;
 }
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: RecordError };
@@ -41,10 +47,11 @@ const VERSION_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:+-]{0,127}$/;
 
 type Models = ReadonlyMap<string, ModelRuntime>;
 
-function fail<T>(reason: RejectionReason, message: string, field?: string, model?: string): ParseResult<T> {
+function fail<T>(reason: RejectionReason, message: string, field?: string, model?: string, version?: string): ParseResult<T> {
   const error: RecordError = { reason, message };
   if (field !== undefined) error.field = field;
   if (model !== undefined) error.model = model;
+  if (version !== undefined) error.version = version;
   return { ok: false, error };
 }
 
@@ -109,10 +116,11 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
   const layout = model.layout;
   const features = own(rec, 'features');
   if (features === null || typeof features !== 'object' || Array.isArray(features)) {
-    return fail('invalid_field', features === undefined ? 'required field "features" is missing' : `"features" must be an object, got ${describe(features)}`, 'features', model.name);
+    return fail('invalid_field', features === undefined ? 'required field "features" is missing' : `"features" must be an object, got ${describe(features)}`, 'features', model.name, version);
   }
   const feats = features as Record<string, unknown>;
   const bins = new Int32Array(layout.columns.length).fill(-1);
+  const numeric = new Float64Array(layout.numeric.length).fill(Number.NaN);
   const violations: SchemaViolationKind[] = [];
   for (let i = 0; i < layout.columns.length; i++) {
     const col = layout.columns[i]!;
@@ -133,8 +141,9 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
       value = own(rec, role);
     }
     const b = binValue(col, value);
-    if (typeof b !== 'number') return fail('invalid_field', `"${field}": ${b.error}`, field, model.name);
+    if (typeof b !== 'number') return fail('invalid_field', `"${field}": ${b.error}`, field, model.name, version);
     bins[i] = b;
+    if (col.numericIndex >= 0 && typeof value === 'number') numeric[col.numericIndex] = value;
   }
   for (const key of Object.keys(feats)) {
     if (!model.featureNames.has(key)) violations.push('unexpected_field');
@@ -143,18 +152,18 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
   if (!layout.score) {
     const s = own(rec, 'score');
     if (s !== undefined && s !== null && !(typeof s === 'number' && Number.isFinite(s))) {
-      return fail('invalid_field', `"score": expected a finite number or null, got ${describe(s)}`, 'score', model.name);
+      return fail('invalid_field', `"score": expected a finite number or null, got ${describe(s)}`, 'score', model.name, version);
     }
   }
   let latencySeconds: number | undefined;
   const latency = own(rec, 'latency_ms');
   if (latency !== undefined && latency !== null) {
     if (typeof latency !== 'number' || !Number.isFinite(latency) || latency < 0) {
-      return fail('invalid_field', `"latency_ms": expected a non-negative finite number, got ${describe(latency)}`, 'latency_ms', model.name);
+      return fail('invalid_field', `"latency_ms": expected a non-negative finite number, got ${describe(latency)}`, 'latency_ms', model.name, version);
     }
     latencySeconds = latency / 1000;
   }
-  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, latencySeconds, violations } };
+  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, numeric, latencySeconds, violations } };
 }
 
 /** Validates and bins a label record `{model, model_version?, prediction_id, label, timestamp?}`. */
@@ -176,5 +185,6 @@ export function parseLabel(raw: unknown, models: Models): ParseResult<ParsedLabe
   } else if (model.config.task === 'regression' ? !(typeof label === 'number' && Number.isFinite(label)) : !['string', 'number', 'boolean'].includes(typeof label)) {
     return fail('invalid_field', `"label": ${model.config.task === 'regression' ? 'expected a finite number' : 'expected a string, number or boolean'}, got ${describe(label)}`, 'label', model.name);
   }
-  return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin } };
+  const value = col && col.numericIndex >= 0 && typeof label === 'number' ? label : Number.NaN;
+  return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin, value } };
 }

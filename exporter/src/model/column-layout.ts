@@ -22,6 +22,8 @@ export interface LayoutColumn {
   otherIndex: number;
   unseenIndex: number;
   edges: Float64Array | undefined;
+  /** Index among the numeric columns (per-value aggregates and samples), or -1 for categorical ones. */
+  numericIndex: number;
 }
 
 export interface ColumnLayout {
@@ -32,12 +34,15 @@ export interface ColumnLayout {
   prediction: LayoutColumn | undefined;
   score: LayoutColumn | undefined;
   label: LayoutColumn | undefined;
+  /** Numeric columns, indexed by `numericIndex`. */
+  numeric: LayoutColumn[];
   totalBins: number;
 }
 
 export function buildLayout(profile: ReferenceProfile): ColumnLayout {
   const columns: LayoutColumn[] = [];
   let offset = 0;
+  let numericCount = 0;
   for (const p of profile.columns) {
     const binCount = p.binLabels.length;
     let categoryIndex: Map<string, number> | undefined;
@@ -60,6 +65,7 @@ export function buildLayout(profile: ReferenceProfile): ColumnLayout {
       otherIndex,
       unseenIndex,
       edges: p.kind === 'numeric' ? Float64Array.from(p.edges) : undefined,
+      numericIndex: p.kind === 'numeric' ? numericCount++ : -1,
     });
     offset += binCount;
   }
@@ -70,6 +76,7 @@ export function buildLayout(profile: ReferenceProfile): ColumnLayout {
     prediction: columns.find((c) => c.profile.role === 'prediction'),
     score: columns.find((c) => c.profile.role === 'score'),
     label: columns.find((c) => c.profile.role === 'label'),
+    numeric: columns.filter((c) => c.numericIndex >= 0),
     totalBins: offset,
   };
 }

@@ -6,9 +6,28 @@
 import type { ModelConfig } from '../config/load.js';
 import type { ReferenceProfile } from '../reference/profile-types.js';
 import { buildLayout, type ColumnLayout } from './column-layout.js';
+import { RecentIds } from './recent-ids.js';
 import { DEFAULT_LATENCY_BUCKETS, VersionState } from './version-state.js';
 
 export const OVERFLOW_VERSION = '__other__';
+
+export interface ModelSettings {
+  maxVersions: number;
+  versionExpiryMs: number;
+  /** Target size of each window's merged sample per numeric column. */
+  windowSampleSize: number;
+  /** A record is an outlier when at least this share of its present features is out of distribution. */
+  outlierMinShare: number;
+}
+
+/** Per numeric column: reference range and the 0.5–99.5 percentile band used for outlier scoring. */
+export interface NumericBounds {
+  min: number;
+  max: number;
+  low: number;
+  high: number;
+  feature: boolean;
+}
 
 export class ModelRuntime {
   readonly layout: ColumnLayout;
@@ -16,14 +35,23 @@ export class ModelRuntime {
   readonly latencyBuckets: number[] = DEFAULT_LATENCY_BUCKETS;
   /** Feature names in the reference (for unexpected-field detection). */
   readonly featureNames: Set<string>;
+  readonly numericBounds: NumericBounds[];
+  readonly recentIds: RecentIds;
 
   constructor(
     readonly config: ModelConfig,
     readonly profile: ReferenceProfile,
-    private readonly limits: { maxVersions: number; versionExpiryMs: number },
+    readonly settings: ModelSettings,
   ) {
     this.layout = buildLayout(profile);
     this.featureNames = new Set(this.layout.features.map((c) => c.profile.name));
+    this.numericBounds = this.layout.numeric.map((c) => {
+      const p = c.profile;
+      if (p.kind !== 'numeric') throw new Error('numeric column expected');
+      return { min: p.min, max: p.max, low: p.quantiles['p0.5'] ?? p.min, high: p.quantiles['p99.5'] ?? p.max, feature: p.role === 'feature' };
+    });
+    const longest = Math.max(...config.windows.map((w) => w.durationMs));
+    this.recentIds = new RecentIds(longest);
     this.version(config.version, Date.now());
   }
 
@@ -35,7 +63,7 @@ export class ModelRuntime {
   version(version: string, now: number): VersionState {
     let state = this.versions.get(version);
     if (state) return state;
-    if (this.versions.size >= this.limits.maxVersions && version !== OVERFLOW_VERSION) {
+    if (this.versions.size >= this.settings.maxVersions && version !== OVERFLOW_VERSION) {
       return this.version(OVERFLOW_VERSION, now);
     }
     state = new VersionState(this, version, now);
@@ -50,7 +78,7 @@ export class ModelRuntime {
   expireVersions(now: number): string[] {
     const expired: string[] = [];
     for (const [name, state] of this.versions) {
-      if (name !== this.config.version && now - state.lastSeenMs > this.limits.versionExpiryMs) {
+      if (name !== this.config.version && now - state.lastSeenMs > this.settings.versionExpiryMs) {
         this.versions.delete(name);
         expired.push(name);
       }

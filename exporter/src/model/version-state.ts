@@ -6,11 +6,18 @@
 import { SlicedWindow } from '../windows/sliced-window.js';
 import type { ModelRuntime } from './model-runtime.js';
 
-export const SCHEMA_VIOLATION_KINDS = ['missing_field', 'unexpected_field'] as const;
+export const SCHEMA_VIOLATION_KINDS = ['missing_field', 'unexpected_field', 'type_error'] as const;
 export type SchemaViolationKind = (typeof SCHEMA_VIOLATION_KINDS)[number];
 
 /** Default latency buckets in seconds: 1 ms to 10 s. */
 export const DEFAULT_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+export interface ObservedPrediction {
+  bins: Int32Array;
+  numeric: Float64Array;
+  predictionId: string | undefined;
+  latencySeconds: number | undefined;
+}
 
 export class VersionState {
   /** Per-bin counts since start (the `_total` counters). */
@@ -18,44 +25,87 @@ export class VersionState {
   readonly windows: SlicedWindow[];
   predictions = 0;
   labels = 0;
+  outliers = 0;
+  duplicates = 0;
   lastRecordSeconds = 0;
   lastSeenMs: number;
   readonly schemaViolations = new Map<SchemaViolationKind, number>(SCHEMA_VIOLATION_KINDS.map((k) => [k, 0]));
   readonly latencyBuckets: Float64Array;
   latencySum = 0;
   latencyCount = 0;
+  private readonly outOfRange: Uint8Array;
 
   constructor(
     readonly model: ModelRuntime,
     readonly version: string,
     now: number,
   ) {
-    const width = model.layout.totalBins;
-    this.cumulative = new Float64Array(width);
-    this.windows = model.config.windows.map((w) => new SlicedWindow(w.name, w.durationMs, width, 60, now));
+    const layout = model.layout;
+    this.cumulative = new Float64Array(layout.totalBins);
+    const shape = { bins: layout.totalBins, numeric: layout.numeric.length, sampleSize: model.settings.windowSampleSize };
+    this.windows = model.config.windows.map((w, i) => new SlicedWindow(w.name, w.durationMs, shape, 60, now, i + 1));
     this.latencyBuckets = new Float64Array(model.latencyBuckets.length);
+    this.outOfRange = new Uint8Array(layout.numeric.length);
     this.lastSeenMs = now;
   }
 
-  /** Records one accepted prediction: its bins (absolute indices, -1 = column not present) and latency. */
-  observePrediction(now: number, bins: Int32Array, binCount: number, latencySeconds: number | undefined): void {
+  /** Records one accepted prediction. */
+  observePrediction(now: number, p: ObservedPrediction): void {
+    const model = this.model;
+    const layout = model.layout;
     const cum = this.cumulative;
-    for (let i = 0; i < binCount; i++) {
+    const bins = p.bins;
+    for (let i = 0; i < bins.length; i++) {
       const b = bins[i] as number;
       if (b >= 0) cum[b] = (cum[b] as number) + 1;
     }
-    for (const w of this.windows) w.add(now, bins, binCount, 1);
+    // Out-of-range flags and the record's out-of-distribution share (features only).
+    let present = 0;
+    let extreme = 0;
+    for (let j = 0; j < layout.numeric.length; j++) {
+      const v = p.numeric[j] as number;
+      const bounds = model.numericBounds[j]!;
+      if (Number.isNaN(v)) {
+        this.outOfRange[j] = 0;
+        continue;
+      }
+      this.outOfRange[j] = v < bounds.min || v > bounds.max ? 1 : 0;
+      if (bounds.feature) {
+        present++;
+        if (v < bounds.low || v > bounds.high) extreme++;
+      }
+    }
+    for (const col of layout.features) {
+      if (col.numericIndex >= 0) continue;
+      const b = bins[layout.columns.indexOf(col)] as number;
+      if (b < 0 || b === col.missingIndex) continue;
+      present++;
+      if (b === col.unseenIndex) extreme++;
+    }
+    const outlier = extreme > 0 && present > 0 && extreme / present >= model.settings.outlierMinShare;
+    if (outlier) this.outliers++;
+    const duplicate = p.predictionId !== undefined && model.recentIds.seen(p.predictionId, now);
+    if (duplicate) this.duplicates++;
+    const rec = { bins, binCount: bins.length, numeric: p.numeric, outOfRange: this.outOfRange, records: 1, outlier, duplicate };
+    for (const w of this.windows) w.add(now, rec);
     this.predictions++;
     this.touch(now);
-    if (latencySeconds !== undefined) this.observeLatency(latencySeconds);
+    if (p.latencySeconds !== undefined) this.observeLatency(p.latencySeconds);
   }
 
-  /** Records one accepted label; `bin` is the label column's absolute bin or -1. */
-  observeLabel(now: number, bin: number): void {
-    if (bin >= 0) {
+  /** Records one accepted label; `bin` is the label column's absolute bin or -1, `value` its numeric value or NaN. */
+  observeLabel(now: number, bin: number, value: number): void {
+    const col = this.model.layout.label;
+    if (bin >= 0 && col) {
       this.cumulative[bin] = (this.cumulative[bin] as number) + 1;
-      const one = Int32Array.of(bin);
-      for (const w of this.windows) w.add(now, one, 1, 0);
+      const bins = Int32Array.of(bin);
+      let numeric: Float64Array | undefined;
+      if (col.numericIndex >= 0) {
+        numeric = new Float64Array(this.model.layout.numeric.length).fill(Number.NaN);
+        numeric[col.numericIndex] = value;
+      }
+      const rec = numeric ? { bins, binCount: 1, numeric, records: 0 } : { bins, binCount: 1, records: 0 };
+      for (const w of this.windows) w.add(now, rec);
     }
     this.labels++;
     this.touch(now);

@@ -1,40 +1,128 @@
 /**
- * A sliding window over receipt time kept as a ring of time slices. Each slice holds bin counts for all
- * of a model version's columns; the window's totals are maintained incrementally (added on ingest,
- * subtracted when a slice expires), so reading a window never rescans records and memory is bounded by
- * slices × bins whatever the traffic.
+ * A sliding window over receipt time kept as a ring of time slices. Each slice holds, for one model
+ * version:
+ *   - bin counts for all monitored columns (the window's totals are maintained incrementally: added on
+ *     ingest, subtracted when a slice expires, so reading them never rescans records);
+ *   - per numeric column: sum, sum of squares, min, max, out-of-range count, and a bounded uniform
+ *     reservoir sample of the values (for the exact two-sample tests);
+ *   - per record: outlier and duplicate-id counts.
+ * Memory is bounded by slices × (bins + numeric columns × reservoir capacity) whatever the traffic.
  *
  * With window length W and S slices (slice length W/S), at time t the window holds the slices whose start
  * lies in (t − W, t]: between W − W/S and W of history.
  */
+import { mergeReservoirSlices, ReservoirSample, type ReservoirSlice } from '../stats/reservoir.js';
+import { seededUniform, type RandomSource } from '../stats/random.js';
+
+export interface WindowShape {
+  /** Width of the flat bin-count array. */
+  bins: number;
+  /** Number of numeric columns with per-value aggregates. */
+  numeric: number;
+  /** Target size of the window's merged sample per numeric column. */
+  sampleSize: number;
+}
+
+/** One record as the window sees it. */
+export interface WindowRecord {
+  /** Absolute bins to increment (negative entries skipped). */
+  bins: ArrayLike<number>;
+  binCount: number;
+  /** Value per numeric column (NaN: missing or not in this record). */
+  numeric?: Float64Array;
+  /** Per numeric column: 1 when the value is outside the reference [min, max]. */
+  outOfRange?: Uint8Array;
+  /** Counts toward the window's record total (1 for a prediction, 0 for a label). */
+  records: number;
+  outlier?: boolean;
+  duplicate?: boolean;
+}
+
+class Slice {
+  records = 0;
+  outliers = 0;
+  duplicates = 0;
+  readonly counts: Float64Array;
+  readonly n: Float64Array;
+  readonly sum: Float64Array;
+  readonly sumSq: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly outOfRange: Float64Array;
+  readonly reservoirs: ReservoirSample[];
+
+  constructor(shape: WindowShape, capacity: number, random: RandomSource) {
+    this.counts = new Float64Array(shape.bins);
+    this.n = new Float64Array(shape.numeric);
+    this.sum = new Float64Array(shape.numeric);
+    this.sumSq = new Float64Array(shape.numeric);
+    this.min = new Float64Array(shape.numeric).fill(Infinity);
+    this.max = new Float64Array(shape.numeric).fill(-Infinity);
+    this.outOfRange = new Float64Array(shape.numeric);
+    this.reservoirs = Array.from({ length: shape.numeric }, () => new ReservoirSample(capacity, random));
+  }
+
+  reset(): void {
+    this.records = 0;
+    this.outliers = 0;
+    this.duplicates = 0;
+    this.counts.fill(0);
+    this.n.fill(0);
+    this.sum.fill(0);
+    this.sumSq.fill(0);
+    this.min.fill(Infinity);
+    this.max.fill(-Infinity);
+    this.outOfRange.fill(0);
+    for (const r of this.reservoirs) r.clear();
+  }
+}
+
+/** Aggregates of one numeric column over the live slices. */
+export interface NumericAggregate {
+  n: number;
+  sum: number;
+  sumSq: number;
+  min: number;
+  max: number;
+  outOfRange: number;
+}
+
 export interface WindowSnapshot {
   /** Bin totals over the live slices (do not mutate). */
   counts: Float64Array;
-  /** Records (predictions or labels) in the window. */
+  /** Records (predictions) in the window. */
   records: number;
+  outliers: number;
+  duplicates: number;
+  /** Identifies the set of live slices: changes whenever a slice starts or expires. */
+  epoch: number;
 }
 
 export class SlicedWindow {
   readonly sliceMs: number;
-  private readonly slices: Float64Array[];
-  private readonly sliceRecords: Float64Array;
+  private readonly slices: Slice[];
   private readonly totals: Float64Array;
   private records = 0;
   /** Index (time / sliceMs) of the newest slice. */
   private epoch: number;
+  private readonly random: RandomSource;
 
   constructor(
     readonly name: string,
     readonly durationMs: number,
-    readonly width: number,
+    readonly shape: WindowShape,
     readonly sliceCount = 60,
     now = Date.now(),
+    seed = 1,
   ) {
     if (!(durationMs > 0)) throw new RangeError('window duration must be positive');
     this.sliceMs = durationMs / sliceCount;
-    this.slices = Array.from({ length: sliceCount }, () => new Float64Array(width));
-    this.sliceRecords = new Float64Array(sliceCount);
-    this.totals = new Float64Array(width);
+    this.random = seededUniform(seed);
+    // Each slice keeps a few times its share of the target sample, so that uneven traffic across slices
+    // still merges into a uniform sample of the window (see mergeReservoirSlices).
+    const capacity = Math.min(shape.sampleSize, Math.ceil((4 * shape.sampleSize) / sliceCount));
+    this.slices = Array.from({ length: sliceCount }, () => new Slice(shape, capacity, this.random));
+    this.totals = new Float64Array(shape.bins);
     this.epoch = Math.floor(now / this.sliceMs);
   }
 
@@ -44,50 +132,93 @@ export class SlicedWindow {
     if (e <= this.epoch) return;
     const steps = Math.min(e - this.epoch, this.sliceCount);
     if (steps === this.sliceCount) {
-      for (const s of this.slices) s.fill(0);
-      this.sliceRecords.fill(0);
+      for (const s of this.slices) s.reset();
       this.totals.fill(0);
       this.records = 0;
     } else {
       for (let k = 1; k <= steps; k++) {
-        const slot = (this.epoch + k) % this.sliceCount;
-        const slice = this.slices[slot] as Float64Array;
+        const slice = this.slices[(this.epoch + k) % this.sliceCount] as Slice;
+        const counts = slice.counts;
         const totals = this.totals;
-        for (let i = 0; i < slice.length; i++) {
-          const c = slice[i] as number;
-          if (c !== 0) {
-            totals[i] = (totals[i] as number) - c;
-            slice[i] = 0;
-          }
+        for (let i = 0; i < counts.length; i++) {
+          const c = counts[i] as number;
+          if (c !== 0) totals[i] = (totals[i] as number) - c;
         }
-        this.records -= this.sliceRecords[slot] as number;
-        this.sliceRecords[slot] = 0;
+        this.records -= slice.records;
+        slice.reset();
       }
     }
     this.epoch = e;
   }
 
-  /**
-   * Adds one record's bins (absolute indices; negative entries are skipped). `records` is how much the
-   * record counts toward the window's record total (1 for a prediction, 0 for a label).
-   */
-  add(now: number, bins: ArrayLike<number>, count = bins.length, records = 1): void {
+  /** Adds one record. */
+  add(now: number, rec: WindowRecord): void {
     this.advance(now);
-    const slot = this.epoch % this.sliceCount;
-    const slice = this.slices[slot] as Float64Array;
+    const slice = this.slices[this.epoch % this.sliceCount] as Slice;
+    const counts = slice.counts;
     const totals = this.totals;
-    for (let i = 0; i < count; i++) {
-      const b = bins[i] as number;
+    for (let i = 0; i < rec.binCount; i++) {
+      const b = rec.bins[i] as number;
       if (b < 0) continue;
-      slice[b] = (slice[b] as number) + 1;
+      counts[b] = (counts[b] as number) + 1;
       totals[b] = (totals[b] as number) + 1;
     }
-    this.sliceRecords[slot] = (this.sliceRecords[slot] as number) + records;
-    this.records += records;
+    const numeric = rec.numeric;
+    if (numeric) {
+      for (let j = 0; j < numeric.length; j++) {
+        const v = numeric[j] as number;
+        if (Number.isNaN(v)) continue;
+        slice.n[j] = (slice.n[j] as number) + 1;
+        slice.sum[j] = (slice.sum[j] as number) + v;
+        slice.sumSq[j] = (slice.sumSq[j] as number) + v * v;
+        if (v < (slice.min[j] as number)) slice.min[j] = v;
+        if (v > (slice.max[j] as number)) slice.max[j] = v;
+        if (rec.outOfRange && rec.outOfRange[j]) slice.outOfRange[j] = (slice.outOfRange[j] as number) + 1;
+        (slice.reservoirs[j] as ReservoirSample).add(v);
+      }
+    }
+    slice.records += rec.records;
+    this.records += rec.records;
+    if (rec.outlier) slice.outliers++;
+    if (rec.duplicate) slice.duplicates++;
   }
 
   snapshot(now: number): WindowSnapshot {
     this.advance(now);
-    return { counts: this.totals, records: this.records };
+    let outliers = 0;
+    let duplicates = 0;
+    for (const s of this.slices) {
+      outliers += s.outliers;
+      duplicates += s.duplicates;
+    }
+    return { counts: this.totals, records: this.records, outliers, duplicates, epoch: this.epoch };
+  }
+
+  /** Sums, extremes and out-of-range counts of numeric column j over the live slices. */
+  numericAggregate(now: number, j: number): NumericAggregate {
+    this.advance(now);
+    const agg: NumericAggregate = { n: 0, sum: 0, sumSq: 0, min: Infinity, max: -Infinity, outOfRange: 0 };
+    for (const s of this.slices) {
+      const n = s.n[j] as number;
+      if (n === 0) continue;
+      agg.n += n;
+      agg.sum += s.sum[j] as number;
+      agg.sumSq += s.sumSq[j] as number;
+      agg.outOfRange += s.outOfRange[j] as number;
+      if ((s.min[j] as number) < agg.min) agg.min = s.min[j] as number;
+      if ((s.max[j] as number) > agg.max) agg.max = s.max[j] as number;
+    }
+    return agg;
+  }
+
+  /** A uniform sample (unsorted) of numeric column j's values in the window, at most shape.sampleSize long. */
+  sample(now: number, j: number): Float64Array {
+    this.advance(now);
+    const parts: ReservoirSlice[] = [];
+    for (const s of this.slices) {
+      const r = s.reservoirs[j] as ReservoirSample;
+      if (r.seen > 0) parts.push({ values: r.values(), seen: r.seen });
+    }
+    return mergeReservoirSlices(parts, this.shape.sampleSize, this.random);
   }
 }

@@ -47,7 +47,7 @@ describe('configuration', () => {
     ]);
     expect(cfg.sources).toEqual([{ type: 'file', path: path.join(path.sep, 'etc', 'modelwatch', 'logs', 'predictions.jsonl'), kind: 'predictions' }]);
     expect(cfg.storagePath).toBe(path.join(path.sep, 'etc', 'modelwatch', '.modelwatch'));
-    expect(cfg.minWindowSamples).toBe(100);
+    expect(cfg.drift).toEqual({ test: 'auto', q: 0.05, minEffectMethod: 'js', minEffect: 0.1, minWindowSamples: 100, psiEpsilon: 1e-4 });
   });
 
   it('fills defaults and infers the reference format from the extension', () => {

@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseConfigText } from '../../src/config/load.js';
 import { IngestService } from '../../src/ingest/ingest-service.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { buildInfoCollector, driftCollector, featureValuesCollector, ingestCollector, latencyCollector, referenceCollector } from '../../src/metrics/collectors/index.js';
+import { buildInfoCollector, driftCollector, featureValuesCollector, ingestCollector, latencyCollector, qualityCollector, referenceCollector } from '../../src/metrics/collectors/index.js';
+import { DriftReports } from '../../src/drift/report-provider.js';
+import { modelSettings } from '../../src/exporter.js';
 import { ScrapeRegistry } from '../../src/metrics/scrape-registry.js';
 import { ModelRuntime } from '../../src/model/model-runtime.js';
 import { buildProfile } from '../../src/reference/build-profile.js';
@@ -35,17 +37,19 @@ async function goldenExposition(): Promise<string> {
     profile.createdAt = '2026-01-01T00:00:00.000Z';
     let now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const clock = () => now;
-    const models = new Map([['demo', new ModelRuntime(m, profile, { maxVersions: 5, versionExpiryMs: 86_400_000 })]]);
+    const models = new Map([['demo', new ModelRuntime(m, profile, modelSettings(config))]]);
     // Re-created with the fixed clock so the configured version's timestamps are deterministic.
     models.get('demo')!.versions.clear();
     models.get('demo')!.version('1', now);
     const ingest = new IngestService(models, silentLogger(), clock);
+    const reports = new DriftReports(models, config.drift);
     const registry = new ScrapeRegistry(silentLogger(), clock, { processMetrics: false })
       .add(buildInfoCollector({ version: '0.0.0-test', revision: 'golden' }))
       .add(ingestCollector(models, ingest))
       .add(featureValuesCollector(models))
       .add(referenceCollector(models))
-      .add(driftCollector(models, { minWindowSamples: config.minWindowSamples, psiEpsilon: config.psiEpsilon }))
+      .add(driftCollector(reports))
+      .add(qualityCollector(models, reports))
       .add(latencyCollector(models));
     const rec = (x: unknown, c: unknown, prediction: string, latency?: number) => ({ value: { model: 'demo', features: { x, c }, prediction, ...(latency === undefined ? {} : { latency_ms: latency }) }, index: 0 });
     ingest.ingestPredictions([rec(0.5, 'a', 'yes', 3), rec(2.5, 'z', 'no', 40), rec(4.5, 'c', 'yes', 700), rec(null, 'b', 'no')], 'test');

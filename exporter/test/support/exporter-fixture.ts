@@ -33,7 +33,7 @@ export async function startExporter(extraYaml = '', opts: { configHeader?: strin
     windows: [1m, 1h]
 ${extraYaml}`;
   const config = parseConfigText(yaml, path.join(dir, 'modelwatch.yml'));
-  config.minWindowSamples = 5;
+  config.drift.minWindowSamples = 5;
   const exporter = new Exporter({ config, listenAddress: '127.0.0.1:0', logger: silentLogger() });
   await exporter.start();
   const { port } = exporter.address();

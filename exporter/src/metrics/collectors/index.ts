@@ -4,5 +4,6 @@ export { ingestCollector } from './ingest.js';
 export { featureValuesCollector } from './feature-values.js';
 export { referenceCollector } from './reference.js';
 export { driftCollector } from './drift.js';
+export { qualityCollector } from './quality.js';
 export { latencyCollector } from './latency.js';
 export { fileSourcesCollector } from './file-sources.js';
