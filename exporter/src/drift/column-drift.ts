@@ -11,7 +11,9 @@
  *   psi p      n_eff·PSI ≈ χ²(B − 1), n_eff = 1/(1/n + 1/m) (an approximation; see stats/psi-significance.ts)
  * Numeric columns also get, on values (missing excluded):
  *   ks         two-sample Kolmogorov–Smirnov between the window's sample and the reference sample, with
- *              scipy's ks_2samp p-value (exact up to 10,000 values per side, asymptotic beyond)
+ *              scipy's ks_2samp p-value: exact up to 10,000 values per side, asymptotic beyond; at scrape time
+ *              the exact path is also capped by its cost (n1·n2·D <= KS_EXACT_WORK, or equal sizes, where it
+ *              is O(n)), beyond which the asymptotic value is used (both are ~0 there)
  *   wasserstein  W1(window sample, reference sample) / max(std_ref, 0.001)
  *   z          (mean_window − mean_ref) / (std_ref / sqrt(n_window)) with a two-sided normal p-value; the
  *              window mean is exact (from running sums), not from the sample
@@ -20,7 +22,8 @@ import type { ColumnProfile } from '../reference/profile-types.js';
 import { chi2Homogeneity } from '../stats/chi2.js';
 import { hellingerDistance } from '../stats/hellinger.js';
 import { jensenShannonDistance } from '../stats/js.js';
-import { ksTwoSample } from '../stats/ks.js';
+import { KS_EXACT_MAX_N, ksPValue, ksStatistic } from '../stats/ks.js';
+import { kstwoSf } from '../stats/kstwo.js';
 import { psiPValue } from '../stats/psi-significance.js';
 import { psi } from '../stats/psi.js';
 import { normedWasserstein } from '../stats/wasserstein.js';
@@ -78,7 +81,7 @@ export function binnedDrift(counts: ArrayLike<number>, profile: ColumnProfile, r
 /** Adds the value-based measures of a numeric column to its binned drift. */
 export function addNumericDrift(drift: ColumnDrift, values: NumericWindowValues, profile: ColumnProfile, sortedReferenceSample: Float64Array): void {
   if (profile.kind !== 'numeric' || values.n === 0 || sortedReferenceSample.length === 0) return;
-  const ks = ksTwoSample(values.sortedSample, sortedReferenceSample);
+  const ks = boundedKs(values.sortedSample, sortedReferenceSample);
   drift.scores.ks = ks.statistic;
   drift.pValues.ks = ks.pValue;
   drift.scores.wasserstein = normedWasserstein(sortedReferenceSample, values.sortedSample, profile.std).normed;
@@ -92,4 +95,25 @@ export function primaryPValue(drift: ColumnDrift, kind: 'numeric' | 'categorical
   const wanted: DriftTest = test === 'auto' ? (kind === 'numeric' ? 'ks' : 'chi2') : test;
   const p = drift.pValues[wanted] ?? drift.pValues.chi2;
   return p === undefined ? Number.NaN : p;
+}
+
+/** Lattice steps the exact KS p-value may take at scrape time (about 10 ms). */
+export const KS_EXACT_WORK = 2_000_000;
+
+/** KS as scipy's ks_2samp(method="auto"), except that an exact p-value too costly to compute is replaced by the asymptotic one. */
+export function boundedKs(a: Float64Array, b: Float64Array): { statistic: number; pValue: number; method: 'exact' | 'asymptotic' | 'none' } {
+  const n1 = a.length;
+  const n2 = b.length;
+  if (n1 === 0 || n2 === 0) return { statistic: Number.NaN, pValue: Number.NaN, method: 'none' };
+  const d = ksStatistic(a, b);
+  const exactAllowed = Math.max(n1, n2) <= KS_EXACT_MAX_N && (n1 === n2 || n1 * n2 * d <= KS_EXACT_WORK);
+  if (exactAllowed) return ksPValue(d, n1, n2);
+  const en = (n1 * n2) / (n1 + n2);
+  const p = kstwoSf(d, roundHalfEven(en));
+  return { statistic: d, pValue: Math.min(Math.max(p, 0), 1), method: 'asymptotic' };
+}
+
+function roundHalfEven(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x - Math.trunc(x)) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
