@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { parseDuration } from './config/duration.js';
-import { Exporter } from './exporter.js';
+import { Exporter, ListenError } from './exporter.js';
 import { createLogger, LOG_LEVELS, type LogLevel, type Logger } from './log/logger.js';
 import { loadOrBuildProfile } from './reference/build-profile.js';
 import { ReferenceReadError } from './reference/read-table.js';
@@ -105,7 +105,7 @@ export async function main(argv: string[]): Promise<number> {
         return await runExporter(new Exporter({ config, listenAddress: values['web.listen-address'] ?? ':9464', metricsPath: values['web.telemetry-path'] ?? '/metrics', logger }), logger);
     }
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof ReferenceReadError || err instanceof UsageError) {
+    if (err instanceof ConfigError || err instanceof ReferenceReadError || err instanceof UsageError || err instanceof ListenError) {
       process.stderr.write(`modelwatch: ${err.message}\n`);
       return 1;
     }

@@ -38,6 +38,19 @@ export interface ExporterOptions {
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
 
+/** A listen failure as a message a user can act on. */
+function listenError(err: Error, address: string): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new ListenError(`cannot listen on ${address}: the address is already in use; stop the other process or pick another --web.listen-address`);
+  if (code === 'EACCES') return new ListenError(`cannot listen on ${address}: permission denied (ports below 1024 need privileges); pick another --web.listen-address`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') return new ListenError(`cannot listen on ${address}: no such local address; check --web.listen-address`);
+  return new ListenError(`cannot listen on ${address}: ${err.message}`);
+}
+
+export class ListenError extends Error {
+  override name = 'ListenError';
+}
+
 export function modelSettings(config: ExporterConfig): ModelSettings {
   return {
     maxVersions: config.maxVersionsPerModel,
@@ -99,8 +112,7 @@ export class Exporter {
     });
     const { host, port } = parseListenAddress(this.opts.listenAddress);
     this.server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(port, host ?? '::', () => resolve(s));
-      s.once('error', reject);
+      const s = app.listen(port, host ?? '::', (err?: Error) => (err ? reject(listenError(err, this.opts.listenAddress)) : resolve(s)));
     });
     this.server.on('error', (err) => logger.error({ err: err.message }, 'HTTP server error'));
     this.server.keepAliveTimeout = 65_000;

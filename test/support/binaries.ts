@@ -1,22 +1,14 @@
 /**
- * Finding the real programs system tests need (Prometheus, Alertmanager, Chromium). A missing program is
- * never a quiet pass: in CI (CI=true) it fails the test with the package to install; elsewhere the test is
- * skipped with a loud warning.
+ * `requireBinary`: the single-program form of the rule in ./programs.ts, for tests that need one program
+ * in the middle of a larger test. A missing program is never a quiet pass: in CI (CI=true) the test fails
+ * with the package to install; elsewhere it is skipped with a loud warning.
  */
-import { execFileSync } from 'node:child_process';
 import { expect } from 'vitest';
-
-export function findBinary(name: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
+import { which } from './programs.js';
 
 /** The program's path; undefined (after a loud warning) when it is missing outside CI; a failure in CI. */
 export function requireBinary(name: string, debianPackage: string): string | undefined {
-  const found = findBinary(name);
+  const found = which(name);
   if (found) return found;
   const message = `${name} not found: install the Debian package "${debianPackage}" (apt-get install ${debianPackage})`;
   if (process.env.CI === 'true') {
