@@ -15,7 +15,9 @@ import {
   featureValuesCollector,
   fileSourcesCollector,
   ingestCollector,
+  labelsCollector,
   latencyCollector,
+  performanceCollector,
   qualityCollector,
   referenceCollector,
 } from './metrics/collectors/index.js';
@@ -27,6 +29,7 @@ import { createApp } from './server/app.js';
 import { parseListenAddress } from './server/listen-address.js';
 import { FileTailer } from './sources/file-tailer.js';
 import { JsonFileOffsetStore } from './sources/offset-store.js';
+import { JoinStore } from './labels/join-store.js';
 import { buildRevision, packageVersion } from './version.js';
 
 export interface ExporterOptions {
@@ -62,7 +65,8 @@ export function modelSettings(config: ExporterConfig): ModelSettings {
 
 export class Exporter {
   readonly models = new Map<string, ModelRuntime>();
-  private readonly ingest: IngestService;
+  private ingest: IngestService;
+  private joins: JoinStore | undefined;
   private ready = false;
   private server: Server | undefined;
   private tailers: FileTailer[] = [];
@@ -94,7 +98,9 @@ export class Exporter {
     const version = packageVersion();
     this.registry
       .add(buildInfoCollector({ version, revision: buildRevision() }))
-      .add(ingestCollector(this.models, this.ingest))
+      .add(ingestCollector(this.models, () => this.ingest))
+      .add(labelsCollector(this.models, () => this.joins))
+      .add(performanceCollector(this.models))
       .add(featureValuesCollector(this.models))
       .add(referenceCollector(this.models))
       .add(driftCollector(this.reports))
@@ -123,6 +129,8 @@ export class Exporter {
       const { profile } = await loadOrBuildProfile(m, config.storagePath, logger);
       this.models.set(m.name, new ModelRuntime(m, profile, modelSettings(config)));
     }
+    this.joins = new JoinStore({ file: path.join(config.storagePath, 'label-joins.ndjson'), ttlMs: config.labelTtlMs, maxPending: config.maxPendingLabels, logger });
+    this.ingest = new IngestService(this.models, logger, Date.now, this.joins, this.ingest.rejections);
     const ingest = this.ingest;
     this.ready = true;
     logger.info({ models: [...this.models.keys()] }, 'ready');
@@ -163,6 +171,7 @@ export class Exporter {
         const expired = m.expireVersions(now);
         if (expired.length > 0) logger.info({ model: m.name, versions: expired }, 'expired idle model versions');
       }
+      this.joins?.expire(now);
     }, HOUSEKEEPING_INTERVAL_MS);
     this.housekeeping.unref();
   }
@@ -188,6 +197,7 @@ export class Exporter {
         logger.error({ err: (err as Error).message }, 'could not persist file offsets');
       }
     }
+    this.joins?.close();
     await closing;
     logger.info({}, 'stopped');
   }

@@ -45,6 +45,12 @@ export interface ModelConfig {
   windows: WindowSpec[];
   bins: number;
   topK: number;
+  /** Binary classification: the class whose probability `score` is (enables AUC, log loss, Brier). */
+  positiveClass: string | undefined;
+  /** Bounds per performance metric, exported as modelwatch_performance_threshold. */
+  performance: Record<string, { min?: number | undefined; max?: number | undefined }>;
+  /** Free-form metadata exported as labels of modelwatch_model_info. */
+  metadata: Record<string, string>;
 }
 
 export interface SourceSpec {
@@ -72,6 +78,8 @@ export interface ExporterConfig {
   maxVersionsPerModel: number;
   windowSampleSize: number;
   outlierMinShare: number;
+  labelTtlMs: number;
+  maxPendingLabels: number;
   drift: DriftConfig;
   maxRequestBytes: number;
   storagePath: string;
@@ -133,6 +141,9 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
         windows,
         bins: m.bins ?? d.bins,
         topK: m.top_k ?? d.top_k,
+        positiveClass: m.positive_class,
+        performance: m.performance ?? {},
+        metadata: m.metadata ?? {},
       };
     }),
     sources: cfg.sources.map((s) => ({ type: s.type, path: path.resolve(base, s.path), kind: s.kind })),
@@ -140,6 +151,8 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
     maxVersionsPerModel: d.max_versions_per_model,
     windowSampleSize: d.window_sample_size,
     outlierMinShare: d.outlier_min_share,
+    labelTtlMs: parseDuration(d.label_ttl),
+    maxPendingLabels: d.max_pending_labels,
     drift: {
       test: d.drift_test,
       q: d.fdr_q,
@@ -169,7 +182,22 @@ export function formatPath(p: ReadonlyArray<PropertyKey>): string {
 
 const KNOWN_KEYS: Record<string, string[]> = {
   '': ['models', 'sources', 'defaults', 'server', 'storage'],
-  model: ['name', 'task', 'version', 'reference', 'features', 'prediction_field', 'score_field', 'label_field', 'windows', 'bins', 'top_k'],
+  model: [
+    'name',
+    'task',
+    'version',
+    'reference',
+    'features',
+    'prediction_field',
+    'score_field',
+    'label_field',
+    'windows',
+    'bins',
+    'top_k',
+    'positive_class',
+    'performance',
+    'metadata',
+  ],
   reference: ['path', 'format', 'sample_size', 'exclude_columns', 'missing_values'],
   feature: ['name', 'type', 'bins', 'top_k'],
   defaults: [
@@ -186,6 +214,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
     'min_effect_method',
     'min_effect',
     'outlier_min_share',
+    'label_ttl',
+    'max_pending_labels',
   ],
 };
 

@@ -22,6 +22,28 @@ const name = z
 
 const columnName = z.string().min(1, 'must not be empty').max(256, 'must be at most 256 characters');
 
+/** Metrics a model may set bounds for (performance: {f1: {min: 0.8}}). */
+export const PERFORMANCE_METRICS = [
+  'accuracy',
+  'precision',
+  'recall',
+  'f1',
+  'roc_auc',
+  'gini',
+  'ks',
+  'log_loss',
+  'brier',
+  'macro_f1',
+  'mae',
+  'rmse',
+  'mape',
+  'r2',
+  'adjusted_r2',
+  'median_ae',
+  'label_coverage',
+  'label_delay_seconds',
+] as const;
+
 export const featureSchema = z
   .object({
     name: columnName,
@@ -54,6 +76,12 @@ export const modelSchema = z
     windows: z.array(duration).min(1).max(8).optional(),
     bins: z.number().int().min(2).max(100).optional(),
     top_k: z.number().int().min(1).max(1000).optional(),
+    positive_class: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
+    performance: z.record(z.string(), z.object({ min: z.number().optional(), max: z.number().optional() }).strict()).optional(),
+    metadata: z
+      .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'metadata keys become label names: letters, digits and "_"'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
+      .refine((m) => Object.keys(m).length <= 16, 'at most 16 metadata keys (they become labels of modelwatch_model_info)')
+      .optional(),
   })
   .strict();
 
@@ -82,6 +110,8 @@ export const defaultsSchema = z
     min_effect_method: z.enum(['psi', 'js', 'hellinger']).default('js'),
     min_effect: z.number().min(0).default(0.1),
     outlier_min_share: z.number().gt(0).max(1).default(0.5),
+    label_ttl: duration.default('7d'),
+    max_pending_labels: z.number().int().min(100).max(100_000_000).default(1_000_000),
   })
   .strict();
 
@@ -119,6 +149,19 @@ export const configSchema = z
           if (field === f.name) ctx.addIssue({ code: 'custom', path: ['models', i, 'features', j, 'name'], message: `"${f.name}" is the model's ${key}; it cannot also be a feature` });
         }
       });
+      for (const key of Object.keys(m.metadata ?? {})) {
+        if (['model', 'model_version', 'task', 'instance', 'job'].includes(key)) {
+          ctx.addIssue({ code: 'custom', path: ['models', i, 'metadata', key], message: `"${key}" is a reserved label name; rename the metadata key` });
+        }
+      }
+      for (const metric of Object.keys(m.performance ?? {})) {
+        if (!PERFORMANCE_METRICS.includes(metric as (typeof PERFORMANCE_METRICS)[number])) {
+          ctx.addIssue({ code: 'custom', path: ['models', i, 'performance', metric], message: `unknown performance metric "${metric}"; use one of ${PERFORMANCE_METRICS.join(', ')}` });
+        }
+      }
+      if (m.positive_class !== undefined && m.task !== 'classification') {
+        ctx.addIssue({ code: 'custom', path: ['models', i, 'positive_class'], message: 'positive_class applies to classification models only' });
+      }
       if (m.score_field && m.task !== 'classification') {
         ctx.addIssue({ code: 'custom', path: ['models', i, 'score_field'], message: 'score_field applies to classification models only (the regression prediction is already numeric)' });
       }

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../model/model-runtime.js';
+import type { JoinedPair, JoinStore } from '../labels/join-store.js';
 import { parseLabel, parsePrediction } from './parse-records.js';
 import type { BodyItem } from './parse-body.js';
 import type { Rejection, RejectionReason } from './rejection.js';
@@ -19,13 +20,14 @@ export interface IngestResult {
 export const MAX_ERROR_DETAILS = 100;
 
 export class IngestService {
-  /** Rejections by model ("" when the model is unknown or unreadable) and reason. */
-  readonly rejections = new Map<string, Map<RejectionReason, number>>();
-
   constructor(
     readonly models: ReadonlyMap<string, ModelRuntime>,
     private readonly logger: Logger,
     private readonly clock: () => number = Date.now,
+    /** Where predictions wait for their labels; without it labels are counted but not joined. */
+    readonly joins?: JoinStore,
+    /** Rejections by model ("" when the model is unknown or unreadable) and reason. */
+    readonly rejections = new Map<string, Map<RejectionReason, number>>(),
   ) {}
 
   ingestPredictions(items: readonly BodyItem[], source: string): IngestResult {
@@ -49,9 +51,27 @@ export class IngestService {
       const state = p.model.version(p.version, now);
       state.observePrediction(now, p);
       for (const v of p.violations) state.addSchemaViolation(v);
+      if (this.joins && p.predictionId !== undefined) {
+        const pair = this.joins.addPrediction(p.model.name, p.predictionId, { version: state.version, role: p.role, at: now, predicted: p.predicted, score: p.score, features: [] });
+        if (pair) this.applyJoin(pair, now);
+      }
       result.accepted++;
     }
+    // Journal writes of the batch reach the file before the caller answers.
+    this.joins?.flush();
     return result;
+  }
+
+  private applyJoin(pair: JoinedPair, now: number): void {
+    const model = this.models.get(pair.model);
+    if (!model) return;
+    model.version(pair.prediction.version, now).observeJoined(now, {
+      predictionAt: pair.prediction.at,
+      labelAt: pair.labelAt,
+      predicted: pair.prediction.predicted,
+      score: pair.prediction.score,
+      label: pair.label,
+    });
   }
 
   ingestLabels(items: readonly BodyItem[], source: string): IngestResult {
@@ -70,8 +90,10 @@ export class IngestService {
       }
       const l = parsed.value;
       l.model.version(l.version, now).observeLabel(now, l.bin, l.value);
+      if (this.joins) for (const pair of this.joins.addLabel(l.model.name, l.predictionId, { label: l.label, at: now })) this.applyJoin(pair, now);
       result.accepted++;
     }
+    this.joins?.flush();
     return result;
   }
 

@@ -18,7 +18,15 @@ export interface ParsedPrediction {
   numeric: Float64Array;
   latencySeconds: number | undefined;
   violations: SchemaViolationKind[];
+  /** champion (default), challenger (also `shadow: true`) or baseline. */
+  role: PredictionRole;
+  /** The prediction as sent: a class (classification) or a value (regression); null when absent. */
+  predicted: string | number | null;
+  score: number | null;
 }
+
+export const PREDICTION_ROLES = ['champion', 'challenger', 'baseline'] as const;
+export type PredictionRole = (typeof PREDICTION_ROLES)[number];
 
 export interface ParsedLabel {
   kind: 'label';
@@ -29,6 +37,8 @@ export interface ParsedLabel {
   bin: number;
   /** The label's value when the label column is numeric (regression), else NaN. */
   value: number;
+  /** The label as sent (class as a string, or a number). */
+  label: string | number;
 }
 
 export interface RecordError {
@@ -163,7 +173,35 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
     }
     latencySeconds = latency / 1000;
   }
-  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, numeric, latencySeconds, violations } };
+  let role: PredictionRole = 'champion';
+  const rawRole = own(rec, 'role');
+  const shadow = own(rec, 'shadow');
+  if (rawRole !== undefined && rawRole !== null) {
+    if (typeof rawRole !== 'string' || !(PREDICTION_ROLES as readonly string[]).includes(rawRole)) {
+      return fail('invalid_field', `"role" must be one of ${PREDICTION_ROLES.join(', ')}, got ${describe(rawRole)}`, 'role', model.name, version);
+    }
+    role = rawRole as PredictionRole;
+  } else if (shadow !== undefined && shadow !== null) {
+    if (typeof shadow !== 'boolean') return fail('invalid_field', `"shadow" must be a boolean, got ${describe(shadow)}`, 'shadow', model.name, version);
+    if (shadow) role = 'challenger';
+  }
+  const rawPredicted = own(rec, 'prediction');
+  let predicted: string | number | null = null;
+  if (rawPredicted !== undefined && rawPredicted !== null) {
+    if (model.config.task === 'regression') {
+      if (typeof rawPredicted !== 'number' || !Number.isFinite(rawPredicted)) {
+        return fail('invalid_field', `"prediction": expected a finite number for a regression model, got ${describe(rawPredicted)}`, 'prediction', model.name, version);
+      }
+      predicted = rawPredicted;
+    } else if (typeof rawPredicted === 'string' || typeof rawPredicted === 'number' || typeof rawPredicted === 'boolean') {
+      predicted = String(rawPredicted);
+    } else {
+      return fail('invalid_field', `"prediction": expected a class (string, number or boolean), got ${describe(rawPredicted)}`, 'prediction', model.name, version);
+    }
+  }
+  const rawScore = own(rec, 'score');
+  const score = typeof rawScore === 'number' && Number.isFinite(rawScore) ? rawScore : null;
+  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, numeric, latencySeconds, violations, role, predicted, score } };
 }
 
 /** Validates and bins a label record `{model, model_version?, prediction_id, label, timestamp?}`. */
@@ -186,5 +224,9 @@ export function parseLabel(raw: unknown, models: Models): ParseResult<ParsedLabe
     return fail('invalid_field', `"label": ${model.config.task === 'regression' ? 'expected a finite number' : 'expected a string, number or boolean'}, got ${describe(label)}`, 'label', model.name);
   }
   const value = col && col.numericIndex >= 0 && typeof label === 'number' ? label : Number.NaN;
-  return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin, value } };
+  if (model.config.task === 'regression' && !(typeof label === 'number' && Number.isFinite(label))) {
+    return fail('invalid_field', `"label": expected a finite number for a regression model, got ${describe(label)}`, 'label', model.name);
+  }
+  const labelValue: string | number = model.config.task === 'regression' ? (label as number) : String(label as string | number | boolean);
+  return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin, value, label: labelValue } };
 }

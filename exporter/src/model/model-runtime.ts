@@ -7,6 +7,7 @@ import type { ModelConfig } from '../config/load.js';
 import type { ReferenceProfile } from '../reference/profile-types.js';
 import { buildLayout, type ColumnLayout } from './column-layout.js';
 import { RecentIds } from './recent-ids.js';
+import { ClassIndex } from './class-index.js';
 import { DEFAULT_LATENCY_BUCKETS, VersionState } from './version-state.js';
 
 export const OVERFLOW_VERSION = '__other__';
@@ -37,6 +38,10 @@ export class ModelRuntime {
   readonly featureNames: Set<string>;
   readonly numericBounds: NumericBounds[];
   readonly recentIds: RecentIds;
+  /** Classification: the confusion matrix's classes. */
+  readonly classes: ClassIndex | undefined;
+  /** Regression: the reference label mean, the centre of the label deviation sums (NaN: no label column; 0 is used). */
+  readonly labelCentre: number;
 
   constructor(
     readonly config: ModelConfig,
@@ -50,6 +55,9 @@ export class ModelRuntime {
       if (p.kind !== 'numeric') throw new Error('numeric column expected');
       return { min: p.min, max: p.max, low: p.quantiles['p0.5'] ?? p.min, high: p.quantiles['p99.5'] ?? p.max, feature: p.role === 'feature' };
     });
+    this.classes = config.task === 'classification' ? new ClassIndex(this.layout, config.positiveClass) : undefined;
+    const labelProfile = this.layout.label?.profile;
+    this.labelCentre = labelProfile && labelProfile.kind === 'numeric' && Number.isFinite(labelProfile.mean) ? labelProfile.mean : 0;
     const longest = Math.max(...config.windows.map((w) => w.durationMs));
     this.recentIds = new RecentIds(longest);
     this.version(config.version, Date.now());

@@ -12,6 +12,28 @@ export type SchemaViolationKind = (typeof SCHEMA_VIOLATION_KINDS)[number];
 /** Default latency buckets in seconds: 1 ms to 10 s. */
 export const DEFAULT_LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** Default label-delay buckets in seconds: 1 s to 30 days. */
+export const LABEL_DELAY_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 14_400, 43_200, 86_400, 259_200, 604_800, 2_592_000];
+
+/** Additive sums behind the regression metrics (d = y − reference label mean keeps SST well conditioned). */
+export interface RegressionSums {
+  n: number;
+  absError: number;
+  squaredError: number;
+  labelSquaredDeviation: number;
+  labelDeviationPositive: number;
+  labelDeviationNegative: number;
+}
+
+/** A prediction joined with its label, as the version state needs it. */
+export interface JoinedObservation {
+  predictionAt: number;
+  labelAt: number;
+  predicted: string | number | null;
+  score: number | null;
+  label: string | number;
+}
+
 export interface ObservedPrediction {
   bins: Int32Array;
   numeric: Float64Array;
@@ -34,6 +56,14 @@ export class VersionState {
   latencySum = 0;
   latencyCount = 0;
   private readonly outOfRange: Uint8Array;
+  /** Joined predictions since start. */
+  joined = 0;
+  readonly labelDelayBuckets = new Float64Array(LABEL_DELAY_BUCKETS.length);
+  labelDelaySum = 0;
+  labelDelayCount = 0;
+  /** Classification: cumulative confusion matrix, row = actual, column = predicted. */
+  readonly confusion: Float64Array | undefined;
+  readonly regression: RegressionSums = { n: 0, absError: 0, squaredError: 0, labelSquaredDeviation: 0, labelDeviationPositive: 0, labelDeviationNegative: 0 };
 
   constructor(
     readonly model: ModelRuntime,
@@ -47,6 +77,40 @@ export class VersionState {
     this.latencyBuckets = new Float64Array(model.latencyBuckets.length);
     this.outOfRange = new Uint8Array(layout.numeric.length);
     this.lastSeenMs = now;
+    const k = model.classes?.size ?? 0;
+    this.confusion = model.classes ? new Float64Array(k * k) : undefined;
+  }
+
+  /** Records a prediction joined with its label, attributed to the prediction's receipt time. */
+  observeJoined(now: number, j: JoinedObservation): void {
+    this.joined++;
+    const delay = Math.max(0, j.labelAt - j.predictionAt) / 1000;
+    for (let i = 0; i < LABEL_DELAY_BUCKETS.length; i++) {
+      if (delay <= (LABEL_DELAY_BUCKETS[i] as number)) {
+        this.labelDelayBuckets[i] = (this.labelDelayBuckets[i] as number) + 1;
+        break;
+      }
+    }
+    this.labelDelaySum += delay;
+    this.labelDelayCount++;
+    for (const w of this.windows) w.addLabelled(j.predictionAt, now);
+    const classes = this.model.classes;
+    if (classes && this.confusion && j.predicted !== null) {
+      const cell = classes.of(String(j.label)) * classes.size + classes.of(String(j.predicted));
+      this.confusion[cell] = (this.confusion[cell] as number) + 1;
+    }
+    if (this.model.config.task === 'regression' && typeof j.predicted === 'number' && typeof j.label === 'number') {
+      const e = j.label - j.predicted;
+      const d = j.label - this.model.labelCentre;
+      const r = this.regression;
+      r.n++;
+      r.absError += Math.abs(e);
+      r.squaredError += e * e;
+      r.labelSquaredDeviation += d * d;
+      if (d >= 0) r.labelDeviationPositive += d;
+      else r.labelDeviationNegative -= d;
+    }
+    this.touch(now);
   }
 
   /** Records one accepted prediction. */

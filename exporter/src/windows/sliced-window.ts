@@ -38,8 +38,16 @@ export interface WindowRecord {
   duplicate?: boolean;
 }
 
+/** Per-slice state owned by another concern (e.g. realized-performance accumulators). */
+export interface SliceExtra {
+  reset(): void;
+}
+
 class Slice {
   records = 0;
+  /** Predictions of this slice whose label has joined (attributed to the prediction's time). */
+  labelled = 0;
+  extra: SliceExtra | undefined;
   outliers = 0;
   duplicates = 0;
   readonly counts: Float64Array;
@@ -64,6 +72,8 @@ class Slice {
 
   reset(): void {
     this.records = 0;
+    this.labelled = 0;
+    this.extra?.reset();
     this.outliers = 0;
     this.duplicates = 0;
     this.counts.fill(0);
@@ -94,6 +104,8 @@ export interface WindowSnapshot {
   records: number;
   outliers: number;
   duplicates: number;
+  /** Predictions in the window whose label has arrived. */
+  labelled: number;
   /** Identifies the set of live slices: changes whenever a slice starts or expires. */
   epoch: number;
 }
@@ -187,11 +199,48 @@ export class SlicedWindow {
     this.advance(now);
     let outliers = 0;
     let duplicates = 0;
+    let labelled = 0;
     for (const s of this.slices) {
       outliers += s.outliers;
       duplicates += s.duplicates;
+      labelled += s.labelled;
     }
-    return { counts: this.totals, records: this.records, outliers, duplicates, epoch: this.epoch };
+    return { counts: this.totals, records: this.records, outliers, duplicates, labelled, epoch: this.epoch };
+  }
+
+  /**
+   * The slice holding time `at`, if it is still in the window as of `now` (used to attribute a late
+   * label to its prediction's time); creates the slice's extra state on first use.
+   */
+  private liveSlice(at: number, now: number): Slice | undefined {
+    this.advance(now);
+    const e = Math.floor(at / this.sliceMs);
+    if (e > this.epoch || e <= this.epoch - this.sliceCount) return undefined;
+    return this.slices[e % this.sliceCount];
+  }
+
+  /** Counts a joined label for a prediction received at `at`; false when that time has left the window. */
+  addLabelled(at: number, now: number): boolean {
+    const slice = this.liveSlice(at, now);
+    if (!slice) return false;
+    slice.labelled++;
+    return true;
+  }
+
+  /** The extra state of the slice holding time `at` (created with `create` on first use), if still live. */
+  extraAt<X extends SliceExtra>(at: number, now: number, create: () => X): X | undefined {
+    const slice = this.liveSlice(at, now);
+    if (!slice) return undefined;
+    slice.extra ??= create();
+    return slice.extra as X;
+  }
+
+  /** The extra states of the live slices. */
+  liveExtras<X extends SliceExtra>(now: number): X[] {
+    this.advance(now);
+    const out: X[] = [];
+    for (const s of this.slices) if (s.extra && s.records + s.labelled > 0) out.push(s.extra as X);
+    return out;
   }
 
   /** Sums, extremes and out-of-range counts of numeric column j over the live slices. */

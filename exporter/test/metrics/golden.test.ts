@@ -45,7 +45,7 @@ async function goldenExposition(): Promise<string> {
     const reports = new DriftReports(models, config.drift);
     const registry = new ScrapeRegistry(silentLogger(), clock, { processMetrics: false })
       .add(buildInfoCollector({ version: '0.0.0-test', revision: 'golden' }))
-      .add(ingestCollector(models, ingest))
+      .add(ingestCollector(models, () => ingest))
       .add(featureValuesCollector(models))
       .add(referenceCollector(models))
       .add(driftCollector(reports))

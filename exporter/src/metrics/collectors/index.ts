@@ -7,3 +7,5 @@ export { driftCollector } from './drift.js';
 export { qualityCollector } from './quality.js';
 export { latencyCollector } from './latency.js';
 export { fileSourcesCollector } from './file-sources.js';
+export { labelsCollector } from './labels.js';
+export { performanceCollector } from './performance.js';

@@ -4,7 +4,7 @@ import { REJECTION_REASONS } from '../../ingest/rejection.js';
 import type { ModelRuntime } from '../../model/model-runtime.js';
 import type { Collector, Emit } from '../collector.js';
 
-export function ingestCollector(models: ReadonlyMap<string, ModelRuntime>, ingest: IngestService): Collector {
+export function ingestCollector(models: ReadonlyMap<string, ModelRuntime>, ingestService: () => IngestService): Collector {
   return {
     name: 'ingest',
     families: [
@@ -15,6 +15,7 @@ export function ingestCollector(models: ReadonlyMap<string, ModelRuntime>, inges
       { name: 'modelwatch_last_record_timestamp_seconds', help: 'Unix time at which the last record (prediction or label) of this model version was received.', type: 'gauge' },
     ],
     collect(emit: Emit) {
+      const ingest = ingestService();
       for (const model of models.values()) {
         for (const [version, s] of model.versions) {
           const labels = { model: model.name, model_version: version };
