@@ -20,7 +20,10 @@ import {
   performanceCollector,
   qualityCollector,
   referenceCollector,
+  requestsCollector,
+  costCollector,
 } from './metrics/collectors/index.js';
+import { processCollector, type ProcessCollector } from './process-watch/process-collector.js';
 import { DriftReports } from './drift/report-provider.js';
 import { ScrapeRegistry } from './metrics/scrape-registry.js';
 import { ModelRuntime, type ModelSettings } from './model/model-runtime.js';
@@ -72,6 +75,7 @@ export class Exporter {
   private tailers: FileTailer[] = [];
   private offsetStore: JsonFileOffsetStore | undefined;
   private housekeeping: NodeJS.Timeout | undefined;
+  private processes: ProcessCollector | undefined;
   private readonly registry: ScrapeRegistry;
   private readonly reports: DriftReports;
   private stopped = false;
@@ -106,7 +110,17 @@ export class Exporter {
       .add(driftCollector(this.reports))
       .add(qualityCollector(this.models, this.reports))
       .add(latencyCollector(this.models))
+      .add(requestsCollector(this.models))
       .add(fileSourcesCollector(() => this.tailers));
+    const watched = config.models.filter((m) => m.processes.length > 0 || m.diskPaths.length > 0);
+    if (watched.length > 0) {
+      this.processes = processCollector(
+        watched.map((m) => ({ model: m.name, specs: m.processes, diskPaths: m.diskPaths })),
+        { logger, ...(config.gpuWatch ? {} : { gpu: false as const }) },
+      );
+      this.registry.add(this.processes);
+    }
+    if (config.models.some((m) => m.cost)) this.registry.add(costCollector(this.models, this.processes, config.currency));
     const app = createApp({
       version,
       metricsPath,
@@ -132,6 +146,7 @@ export class Exporter {
     this.joins = new JoinStore({ file: path.join(config.storagePath, 'label-joins.ndjson'), ttlMs: config.labelTtlMs, maxPending: config.maxPendingLabels, logger });
     this.ingest = new IngestService(this.models, logger, Date.now, this.joins, this.ingest.rejections);
     const ingest = this.ingest;
+    await this.processes?.refresh();
     this.ready = true;
     logger.info({ models: [...this.models.keys()] }, 'ready');
 
@@ -198,6 +213,7 @@ export class Exporter {
       }
     }
     this.joins?.close();
+    await this.processes?.close();
     await closing;
     logger.info({}, 'stopped');
   }

@@ -51,6 +51,12 @@ export interface ModelConfig {
   performance: Record<string, { min?: number | undefined; max?: number | undefined }>;
   /** Free-form metadata exported as labels of modelwatch_model_info. */
   metadata: Record<string, string>;
+  /** Latency objectives: percentile ("95") → seconds. */
+  latencySlo: Record<string, number>;
+  /** Model-server processes to watch through /proc: { pid } | { pid_file } | { match }. */
+  processes: ({ pid: number } | { pid_file: string } | { match: string })[];
+  diskPaths: string[];
+  cost: { cpuHour?: number | undefined; gpuHour?: number | undefined; memoryGbHour?: number | undefined; per1kRequests?: number | undefined } | undefined;
 }
 
 export interface SourceSpec {
@@ -80,6 +86,8 @@ export interface ExporterConfig {
   outlierMinShare: number;
   labelTtlMs: number;
   maxPendingLabels: number;
+  gpuWatch: boolean;
+  currency: string;
   drift: DriftConfig;
   maxRequestBytes: number;
   storagePath: string;
@@ -144,6 +152,10 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
         positiveClass: m.positive_class,
         performance: m.performance ?? {},
         metadata: m.metadata ?? {},
+        latencySlo: Object.fromEntries(Object.entries(m.slo ?? {}).map(([k, v]) => [(/^latency_p(.+)_ms$/.exec(k) as RegExpExecArray)[1] as string, v / 1000])),
+        processes: (m.processes ?? []).map((p) => ('pid_file' in p ? { pid_file: path.resolve(base, p.pid_file) } : p)),
+        diskPaths: (m.disk_paths ?? []).map((d) => path.resolve(base, d)),
+        cost: m.cost && { cpuHour: m.cost.cpu_hour, gpuHour: m.cost.gpu_hour, memoryGbHour: m.cost.memory_gb_hour, per1kRequests: m.cost.per_1k_requests },
       };
     }),
     sources: cfg.sources.map((s) => ({ type: s.type, path: path.resolve(base, s.path), kind: s.kind })),
@@ -153,6 +165,8 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
     outlierMinShare: d.outlier_min_share,
     labelTtlMs: parseDuration(d.label_ttl),
     maxPendingLabels: d.max_pending_labels,
+    gpuWatch: d.gpu_watch,
+    currency: d.currency,
     drift: {
       test: d.drift_test,
       q: d.fdr_q,
@@ -197,6 +211,10 @@ const KNOWN_KEYS: Record<string, string[]> = {
     'positive_class',
     'performance',
     'metadata',
+    'slo',
+    'cost',
+    'processes',
+    'disk_paths',
   ],
   reference: ['path', 'format', 'sample_size', 'exclude_columns', 'missing_values'],
   feature: ['name', 'type', 'bins', 'top_k'],
@@ -216,6 +234,8 @@ const KNOWN_KEYS: Record<string, string[]> = {
     'outlier_min_share',
     'label_ttl',
     'max_pending_labels',
+    'gpu_watch',
+    'currency',
   ],
 };
 

@@ -78,6 +78,32 @@ export const modelSchema = z
     top_k: z.number().int().min(1).max(1000).optional(),
     positive_class: z.union([z.string(), z.number(), z.boolean()]).transform(String).optional(),
     performance: z.record(z.string(), z.object({ min: z.number().optional(), max: z.number().optional() }).strict()).optional(),
+    slo: z
+      .record(
+        z.string().regex(/^latency_p(\d{1,2}(\.\d+)?)_ms$/, 'SLO keys are latency_p<percentile>_ms, e.g. latency_p95_ms'),
+        z.number().positive(),
+      )
+      .optional(),
+    processes: z
+      .array(
+        z.union([
+          z.object({ pid: z.number().int().positive() }).strict(),
+          z.object({ pid_file: z.string().min(1) }).strict(),
+          z.object({ match: z.string().min(1) }).strict(),
+        ]),
+      )
+      .max(16)
+      .optional(),
+    disk_paths: z.array(z.string().min(1)).max(16).optional(),
+    cost: z
+      .object({
+        cpu_hour: z.number().min(0).optional(),
+        gpu_hour: z.number().min(0).optional(),
+        memory_gb_hour: z.number().min(0).optional(),
+        per_1k_requests: z.number().min(0).optional(),
+      })
+      .strict()
+      .optional(),
     metadata: z
       .record(z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'metadata keys become label names: letters, digits and "_"'), z.union([z.string(), z.number(), z.boolean()]).transform(String))
       .refine((m) => Object.keys(m).length <= 16, 'at most 16 metadata keys (they become labels of modelwatch_model_info)')
@@ -111,6 +137,8 @@ export const defaultsSchema = z
     min_effect: z.number().min(0).default(0.1),
     outlier_min_share: z.number().gt(0).max(1).default(0.5),
     label_ttl: duration.default('7d'),
+    gpu_watch: z.boolean().default(true),
+    currency: z.string().max(16).default(''),
     max_pending_labels: z.number().int().min(100).max(100_000_000).default(1_000_000),
   })
   .strict();

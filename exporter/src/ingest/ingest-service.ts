@@ -49,6 +49,12 @@ export class IngestService {
       }
       const p = parsed.value;
       const state = p.model.version(p.version, now);
+      state.observeRequest(now, p);
+      if (p.error !== undefined) {
+        // A failed request carries no prediction: it counts as a request and an error, not in the data.
+        result.accepted++;
+        continue;
+      }
       state.observePrediction(now, p);
       for (const v of p.violations) state.addSchemaViolation(v);
       if (this.joins && p.predictionId !== undefined) {

@@ -23,6 +23,12 @@ export interface ParsedPrediction {
   /** The prediction as sent: a class (classification) or a value (regression); null when absent. */
   predicted: string | number | null;
   score: number | null;
+  /** Set when the model service reported a failure (`status` "error" or an HTTP code >= 400, or an `error` class). */
+  error: string | undefined;
+  /** Per-request resources reported by the model service. */
+  cpuSeconds: number | undefined;
+  gpuSeconds: number | undefined;
+  memoryBytes: number | undefined;
 }
 
 export const PREDICTION_ROLES = ['champion', 'challenger', 'baseline'] as const;
@@ -199,9 +205,58 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
       return fail('invalid_field', `"prediction": expected a class (string, number or boolean), got ${describe(rawPredicted)}`, 'prediction', model.name, version);
     }
   }
+  const status = own(rec, 'status');
+  const rawError = own(rec, 'error');
+  let error: string | undefined;
+  if (rawError !== undefined && rawError !== null) {
+    if (typeof rawError !== 'string') return fail('invalid_field', `"error": expected a short error class (string), got ${describe(rawError)}`, 'error', model.name, version);
+    if (rawError.length > 0) error = errorClass(rawError);
+  }
+  if (status !== undefined && status !== null) {
+    const code = typeof status === 'number' ? status : typeof status === 'string' && /^\d{3}$/.test(status) ? Number(status) : undefined;
+    if (code !== undefined) {
+      if (!(Number.isInteger(code) && code >= 100 && code <= 599)) return fail('invalid_field', `"status": expected "ok", "error" or an HTTP status code, got ${describe(status)}`, 'status', model.name, version);
+      if (code >= 400) error ??= `http_${code}`;
+    } else if (status === 'error') {
+      error ??= 'unknown';
+    } else if (status !== 'ok') {
+      return fail('invalid_field', `"status": expected "ok", "error" or an HTTP status code, got ${describe(status)}`, 'status', model.name, version);
+    }
+  }
+  const resource = (field: string, scale: number): ParseResult<number | undefined> => {
+    const v = own(rec, field);
+    if (v === undefined || v === null) return { ok: true, value: undefined };
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail('invalid_field', `"${field}": expected a non-negative finite number, got ${describe(v)}`, field, model.name, version);
+    return { ok: true, value: v * scale };
+  };
+  const cpu = resource('cpu_ms', 1 / 1000);
+  if (!cpu.ok) return cpu;
+  const gpu = resource('gpu_ms', 1 / 1000);
+  if (!gpu.ok) return gpu;
+  const memory = resource('memory_bytes', 1);
+  if (!memory.ok) return memory;
   const rawScore = own(rec, 'score');
   const score = typeof rawScore === 'number' && Number.isFinite(rawScore) ? rawScore : null;
-  return { ok: true, value: { kind: 'prediction', model, version, predictionId: id, bins, numeric, latencySeconds, violations, role, predicted, score } };
+  return {
+    ok: true,
+    value: {
+      kind: 'prediction',
+      model,
+      version,
+      predictionId: id,
+      bins,
+      numeric,
+      latencySeconds,
+      violations,
+      role,
+      predicted,
+      score,
+      error,
+      cpuSeconds: cpu.value,
+      gpuSeconds: gpu.value,
+      memoryBytes: memory.value,
+    },
+  };
 }
 
 /** Validates and bins a label record `{model, model_version?, prediction_id, label, timestamp?}`. */
@@ -229,4 +284,14 @@ export function parseLabel(raw: unknown, models: Models): ParseResult<ParsedLabe
   }
   const labelValue: string | number = model.config.task === 'regression' ? (label as number) : String(label as string | number | boolean);
   return { ok: true, value: { kind: 'label', model, version, predictionId: id as string, bin, value, label: labelValue } };
+}
+
+/** An error class as a bounded label value: lower case, [a-z0-9_], at most 64 characters. */
+export function errorClass(raw: string): string {
+  const cleaned = raw
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 64);
+  return cleaned.length > 0 ? cleaned : 'unknown';
 }

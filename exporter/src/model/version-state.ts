@@ -38,8 +38,22 @@ export interface ObservedPrediction {
   bins: Int32Array;
   numeric: Float64Array;
   predictionId: string | undefined;
-  latencySeconds: number | undefined;
 }
+
+/** What every request record carries besides its data: outcome, latency and resources. */
+export interface ObservedRequest {
+  latencySeconds: number | undefined;
+  error: string | undefined;
+  cpuSeconds: number | undefined;
+  gpuSeconds: number | undefined;
+  memoryBytes: number | undefined;
+}
+
+/** Most distinct error classes kept per model version; later ones count as "__other__". */
+export const MAX_ERROR_CLASSES = 20;
+
+/** Buckets of the per-request memory histogram, bytes: 1 MiB to 16 GiB. */
+export const MEMORY_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384].map((mib) => mib * 1024 * 1024);
 
 export class VersionState {
   /** Per-bin counts since start (the `_total` counters). */
@@ -56,6 +70,13 @@ export class VersionState {
   latencySum = 0;
   latencyCount = 0;
   private readonly outOfRange: Uint8Array;
+  requests = 0;
+  readonly errors = new Map<string, number>();
+  cpuSeconds = 0;
+  gpuSeconds = 0;
+  readonly memoryBuckets = new Float64Array(MEMORY_BUCKETS.length);
+  memorySum = 0;
+  memoryCount = 0;
   /** Joined predictions since start. */
   joined = 0;
   readonly labelDelayBuckets = new Float64Array(LABEL_DELAY_BUCKETS.length);
@@ -154,7 +175,29 @@ export class VersionState {
     for (const w of this.windows) w.add(now, rec);
     this.predictions++;
     this.touch(now);
-    if (p.latencySeconds !== undefined) this.observeLatency(p.latencySeconds);
+  }
+
+  /** Records one request record (successful or not): latency, outcome, resources. */
+  observeRequest(now: number, r: ObservedRequest): void {
+    this.requests++;
+    if (r.latencySeconds !== undefined) this.observeLatency(r.latencySeconds);
+    if (r.error !== undefined) {
+      const key = this.errors.has(r.error) || this.errors.size < MAX_ERROR_CLASSES ? r.error : '__other__';
+      this.errors.set(key, (this.errors.get(key) ?? 0) + 1);
+    }
+    if (r.cpuSeconds !== undefined) this.cpuSeconds += r.cpuSeconds;
+    if (r.gpuSeconds !== undefined) this.gpuSeconds += r.gpuSeconds;
+    if (r.memoryBytes !== undefined) {
+      for (let i = 0; i < MEMORY_BUCKETS.length; i++) {
+        if (r.memoryBytes <= (MEMORY_BUCKETS[i] as number)) {
+          this.memoryBuckets[i] = (this.memoryBuckets[i] as number) + 1;
+          break;
+        }
+      }
+      this.memorySum += r.memoryBytes;
+      this.memoryCount++;
+    }
+    this.touch(now);
   }
 
   /** Records one accepted label; `bin` is the label column's absolute bin or -1, `value` its numeric value or NaN. */

@@ -80,6 +80,45 @@ export class PearsonSums {
   clone(): PearsonSums {
     return new PearsonSums(this.shiftX, this.shiftY).merge(this);
   }
+
+  /** Plain-object form (empty extremes written as null). */
+  toJSON(): Record<string, number | null> {
+    const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+    return {
+      shiftX: this.shiftX,
+      shiftY: this.shiftY,
+      count: this.count,
+      sumX: this.sumX,
+      sumY: this.sumY,
+      sumXX: this.sumXX,
+      sumYY: this.sumYY,
+      sumXY: this.sumXY,
+      minX: finite(this.minX),
+      maxX: finite(this.maxX),
+      minY: finite(this.minY),
+      maxY: finite(this.maxY),
+    };
+  }
+
+  static fromJSON(json: Record<string, number | null>): PearsonSums {
+    const num = (key: string): number => {
+      const v = json[key];
+      if (typeof v !== 'number') throw new RangeError(`Pearson sums: ${key} missing`);
+      return v;
+    };
+    const s = new PearsonSums(num('shiftX'), num('shiftY'));
+    s.count = num('count');
+    s.sumX = num('sumX');
+    s.sumY = num('sumY');
+    s.sumXX = num('sumXX');
+    s.sumYY = num('sumYY');
+    s.sumXY = num('sumXY');
+    s.minX = json.minX ?? Number.POSITIVE_INFINITY;
+    s.maxX = json.maxX ?? Number.NEGATIVE_INFINITY;
+    s.minY = json.minY ?? Number.POSITIVE_INFINITY;
+    s.maxY = json.maxY ?? Number.NEGATIVE_INFINITY;
+    return s;
+  }
 }
 
 /**
@@ -142,6 +181,17 @@ export class ContingencyTable {
   clone(): ContingencyTable {
     const t = new ContingencyTable(this.rows, this.columns);
     t.counts.set(this.counts);
+    return t;
+  }
+
+  toJSON(): { rows: number; columns: number; counts: number[] } {
+    return { rows: this.rows, columns: this.columns, counts: Array.from(this.counts) };
+  }
+
+  static fromJSON(json: { rows: number; columns: number; counts: number[] }): ContingencyTable {
+    const t = new ContingencyTable(json.rows, json.columns);
+    if (json.counts.length !== t.counts.length) throw new RangeError('contingency counts do not match the table shape');
+    t.counts.set(json.counts);
     return t;
   }
 }

@@ -202,6 +202,19 @@ export class ExpectedScoreHistogram {
     c.merge(this);
     return c;
   }
+
+  toJSON(): { histogram: ReturnType<ScoreHistogram['toJSON']>; selfPairs: number[] } {
+    return { histogram: this.histogram.toJSON(), selfPairs: Array.from(this.selfPairs) };
+  }
+
+  static fromJSON(json: { histogram: ReturnType<ScoreHistogram['toJSON']>; selfPairs: number[] }): ExpectedScoreHistogram {
+    const h = ScoreHistogram.fromJSON(json.histogram);
+    const e = new ExpectedScoreHistogram({ bins: h.bins, min: h.min, max: h.max });
+    if (json.selfPairs.length !== h.bins) throw new RangeError('selfPairs do not match the histogram bins');
+    e.histogram.merge(h);
+    e.selfPairs.set(json.selfPairs);
+    return e;
+  }
 }
 
 export interface EstimatedRocAuc extends Interval {

@@ -60,8 +60,12 @@ export class ScoreHistogram {
     return b;
   }
 
-  /** Counts one labelled record (or `weight` records). Returns false (nothing counted) for a NaN score. */
+  /**
+   * Counts one labelled record (or `weight` records). Returns false (nothing counted) for a NaN score; throws
+   * RangeError for a negative or non-finite weight.
+   */
   add(score: number, isPositive: boolean, weight = 1): boolean {
+    if (!(weight >= 0 && weight < Number.POSITIVE_INFINITY)) throw new RangeError(`weight must be finite and non-negative, got ${weight}`);
     const b = this.binOf(score);
     if (b < 0) return false;
     if (isPositive) this.positive[b] = (this.positive[b] as number) + weight;

@@ -39,7 +39,7 @@ function round(rng: SeededRandom, settings: DriftConfig, shifted: number): { fla
       while (b < edges.length && (edges[b] as number) < (numeric[j] as number)) b++;
       bins[j] = c.offset + b;
     });
-    state.observePrediction(1000, { bins, numeric: numeric.slice(), predictionId: undefined, latencySeconds: undefined });
+    state.observePrediction(1000, { bins, numeric: numeric.slice(), predictionId: undefined });
   }
   const report = windowReport(state, state.windows[0]!, settings, 1000);
   return { flagged: report.columns.map((c) => c.drifted) };

@@ -18,6 +18,8 @@ describe('Pearson correlation from additive sums against scipy.stats.pearsonr', 
         merged.merge(part);
       }
       expectStat(pearsonCorrelation(merged), num(c.r), 'r (merged slices)', 1e-12);
+      const back = PearsonSums.fromJSON(JSON.parse(JSON.stringify(merged.toJSON())) as Record<string, number | null>);
+      expect(pearsonCorrelation(back)).toEqual(pearsonCorrelation(merged));
     });
   }
 
@@ -41,6 +43,7 @@ describe('Pearson correlation from additive sums against scipy.stats.pearsonr', 
 
   it('undefined cases', () => {
     const s = new PearsonSums();
+    expect(pearsonCorrelation(PearsonSums.fromJSON(JSON.parse(JSON.stringify(s.toJSON())) as Record<string, number | null>))).toBeNaN();
     s.add(1, 2);
     expect(pearsonCorrelation(s)).toBeNaN();
     expect(s.add(Number.NaN, 1)).toBe(false);
@@ -69,6 +72,7 @@ describe("Cramér's V against scipy.stats.contingency.association(method='cramer
         b.add(Math.floor(i / c.columns), i % c.columns, count - Math.floor(count / 2));
       });
       expect(cramersV(a.merge(b))).toEqual(v);
+      expect(cramersV(ContingencyTable.fromJSON(JSON.parse(JSON.stringify(t.toJSON())) as ReturnType<ContingencyTable['toJSON']>))).toEqual(v);
     });
   }
 

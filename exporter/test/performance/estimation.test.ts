@@ -94,6 +94,8 @@ describe('expected ROC AUC', () => {
     expect(estimatedRocAuc(e).value).toBeCloseTo(rocAuc(r).auc, 14);
     const merged = parts[0]!.clone().merge(parts[1]!);
     expect(estimatedRocAuc(merged)).toEqual(estimatedRocAuc(e));
+    const back = ExpectedScoreHistogram.fromJSON(JSON.parse(JSON.stringify(e.toJSON())) as ReturnType<ExpectedScoreHistogram['toJSON']>);
+    expect(estimatedRocAuc(back)).toEqual(estimatedRocAuc(e));
     e.reset();
     expect(estimatedRocAuc(e).value).toBeNaN();
     expect(e.add(Number.NaN, 0.5)).toBe(false);

@@ -9,3 +9,5 @@ export { latencyCollector } from './latency.js';
 export { fileSourcesCollector } from './file-sources.js';
 export { labelsCollector } from './labels.js';
 export { performanceCollector } from './performance.js';
+export { requestsCollector } from './requests.js';
+export { costCollector } from './cost.js';
