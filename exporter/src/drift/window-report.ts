@@ -61,6 +61,8 @@ interface ValueStats {
   max: number;
   outOfRange: number;
   sortedSample: Float64Array;
+  /** KS, Wasserstein and z of this sample against the reference: computed on first use, then cached with it. */
+  numericDrift?: ColumnDrift;
 }
 
 const sampleCaches = new WeakMap<SlicedWindow, SampleCache>();
@@ -71,11 +73,30 @@ function referenceData(model: ModelRuntime) {
   if (!cached) {
     cached = {
       counts: model.layout.columns.map((c) => referenceCounts(c.profile)),
-      samples: model.layout.columns.map((c) => (c.profile.kind === 'numeric' ? Float64Array.from(c.profile.sample).sort() : new Float64Array(0))),
+      samples: model.layout.columns.map((c) => (c.profile.kind === 'numeric' ? sortedCopy(c.profile.sample) : new Float64Array(0))),
     };
     referenceCache.set(model, cached);
   }
   return cached;
+}
+
+/** An ascending Float64Array copy; the profile's sample is stored ascending, so the sort is usually skipped. */
+function sortedCopy(values: readonly number[]): Float64Array {
+  const out = Float64Array.from(values);
+  for (let i = 1; i < out.length; i++) {
+    if (!((out[i - 1] as number) <= (out[i] as number))) return out.sort();
+  }
+  return out;
+}
+
+/** The value-based measures of a numeric column, once per window sample (they change only with the sample). */
+function numericDrift(v: ValueStats, profile: LayoutColumn['profile'], sortedReference: Float64Array): ColumnDrift {
+  if (!v.numericDrift) {
+    const drift: ColumnDrift = { n: v.n, scores: {}, pValues: {} };
+    addNumericDrift(drift, v, profile, sortedReference);
+    v.numericDrift = drift;
+  }
+  return v.numericDrift;
 }
 
 function valueStats(window: SlicedWindow, model: ModelRuntime, now: number, epoch: number): (ValueStats | undefined)[] {
@@ -103,7 +124,11 @@ export function windowReport(state: VersionState, window: SlicedWindow, settings
     const counts = snap.counts.subarray(col.offset, col.offset + col.binCount);
     const drift = binnedDrift(counts, col.profile, ref.counts[i] as Float64Array, settings.psiEpsilon);
     const v = col.numericIndex >= 0 ? values[col.numericIndex] : undefined;
-    if (v) addNumericDrift(drift, v, col.profile, ref.samples[i] as Float64Array);
+    if (v) {
+      const numeric = numericDrift(v, col.profile, ref.samples[i] as Float64Array);
+      Object.assign(drift.scores, numeric.scores);
+      Object.assign(drift.pValues, numeric.pValues);
+    }
     const insufficient = drift.n < settings.minWindowSamples;
     const missing = (counts[col.binCount - 1] as number) / (drift.n || 1);
     return {

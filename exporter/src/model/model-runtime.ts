@@ -9,6 +9,8 @@ import { buildLayout, type ColumnLayout } from './column-layout.js';
 import { RecentIds } from './recent-ids.js';
 import { ClassIndex } from './class-index.js';
 import { DEFAULT_LATENCY_BUCKETS, VersionState } from './version-state.js';
+import { isotonicCalibrator } from '../performance/calibration.js';
+import type { PerformanceShape } from './performance-slice.js';
 
 export const OVERFLOW_VERSION = '__other__';
 
@@ -42,6 +44,11 @@ export class ModelRuntime {
   readonly classes: ClassIndex | undefined;
   /** Regression: the reference label mean, the centre of the label deviation sums (NaN: no label column; 0 is used). */
   readonly labelCentre: number;
+  /** Scale of the regression error signal for change detection (reference label std, or 1). */
+  readonly labelScale: number;
+  readonly performanceShape: PerformanceShape;
+  /** Binary classification: calibrated probability of the positive class from a score (CBPE). */
+  readonly calibrate: ((score: number) => number) | undefined;
 
   constructor(
     readonly config: ModelConfig,
@@ -58,6 +65,16 @@ export class ModelRuntime {
     this.classes = config.task === 'classification' ? new ClassIndex(this.layout, config.positiveClass) : undefined;
     const labelProfile = this.layout.label?.profile;
     this.labelCentre = labelProfile && labelProfile.kind === 'numeric' && Number.isFinite(labelProfile.mean) ? labelProfile.mean : 0;
+    this.labelScale = labelProfile && labelProfile.kind === 'numeric' && labelProfile.std > 0 ? labelProfile.std : 1;
+    const binary = config.task === 'classification' && config.positiveClass !== undefined;
+    this.calibrate = binary && profile.calibration && profile.calibration.x.length > 0 ? isotonicCalibrator(profile.calibration) : undefined;
+    this.performanceShape = {
+      task: config.task,
+      classes: this.classes?.size ?? 0,
+      binary,
+      estimate: this.calibrate !== undefined,
+      labelCentre: this.labelCentre,
+    };
     const longest = Math.max(...config.windows.map((w) => w.durationMs));
     this.recentIds = new RecentIds(longest);
     this.version(config.version, Date.now());

@@ -5,6 +5,8 @@
  */
 import { SlicedWindow } from '../windows/sliced-window.js';
 import type { ModelRuntime } from './model-runtime.js';
+import { PerformanceSlice } from './performance-slice.js';
+import { PageHinkley } from '../performance/change-detection.js';
 
 export const SCHEMA_VIOLATION_KINDS = ['missing_field', 'unexpected_field', 'type_error'] as const;
 export type SchemaViolationKind = (typeof SCHEMA_VIOLATION_KINDS)[number];
@@ -38,7 +40,22 @@ export interface ObservedPrediction {
   bins: Int32Array;
   numeric: Float64Array;
   predictionId: string | undefined;
+  predicted?: string | number | null;
+  score?: number | null;
 }
+
+/** Change-point signals: the joined error rate (or scaled absolute error) and the mean score, in blocks. */
+export const CHANGE_SIGNALS = ['error', 'score'] as const;
+export type ChangeSignal = (typeof CHANGE_SIGNALS)[number];
+/** Observations averaged into one detector input (a block mean is far less noisy than single 0/1 errors). */
+export const CHANGE_BLOCK = 50;
+/**
+ * Page-Hinkley alarm threshold on block means. The inputs live on a 0..1 scale (error rate, score, or
+ * absolute error in reference label standard deviations), where River's default of 50 would need about
+ * 50 fully wrong blocks; 4 detects a 10% → 30% error-rate jump within about 20 blocks (1,000 records) while staying silent
+ * on long stationary streams (tested).
+ */
+export const CHANGE_THRESHOLD = 4;
 
 /** What every request record carries besides its data: outcome, latency and resources. */
 export interface ObservedRequest {
@@ -84,6 +101,10 @@ export class VersionState {
   labelDelayCount = 0;
   /** Classification: cumulative confusion matrix, row = actual, column = predicted. */
   readonly confusion: Float64Array | undefined;
+  readonly changePoints = new Map<ChangeSignal, number>(CHANGE_SIGNALS.map((k) => [k, 0]));
+  private readonly detectors = new Map<ChangeSignal, { detector: PageHinkley; sum: number; n: number }>(
+    CHANGE_SIGNALS.map((k) => [k, { detector: new PageHinkley({ threshold: CHANGE_THRESHOLD }), sum: 0, n: 0 }]),
+  );
   readonly regression: RegressionSums = { n: 0, absError: 0, squaredError: 0, labelSquaredDeviation: 0, labelDeviationPositive: 0, labelDeviationNegative: 0 };
 
   constructor(
@@ -114,13 +135,35 @@ export class VersionState {
     }
     this.labelDelaySum += delay;
     this.labelDelayCount++;
-    for (const w of this.windows) w.addLabelled(j.predictionAt, now);
     const classes = this.model.classes;
+    const slices: PerformanceSlice[] = [];
+    for (const w of this.windows) {
+      if (!w.addLabelled(j.predictionAt, now)) continue;
+      const slice = this.performanceSlice(w, j.predictionAt, now);
+      if (slice) slices.push(slice);
+    }
     if (classes && this.confusion && j.predicted !== null) {
-      const cell = classes.of(String(j.label)) * classes.size + classes.of(String(j.predicted));
+      const actual = classes.of(String(j.label));
+      const predicted = classes.of(String(j.predicted));
+      const cell = actual * classes.size + predicted;
       this.confusion[cell] = (this.confusion[cell] as number) + 1;
+      const positiveClass = this.model.config.positiveClass;
+      const isPositive = positiveClass !== undefined && String(j.label) === positiveClass;
+      for (const s of slices) {
+        s.confusion?.add(actual, predicted);
+        if (typeof j.score === 'number' && j.score >= 0 && j.score <= 1) {
+          s.scores?.add(j.score, isPositive);
+          s.losses?.add(isPositive, j.score);
+        }
+      }
+      this.signal('error', actual === predicted ? 0 : 1);
     }
     if (this.model.config.task === 'regression' && typeof j.predicted === 'number' && typeof j.label === 'number') {
+      for (const s of slices) {
+        s.regression?.add(j.label, j.predicted);
+        s.absErrors?.add(Math.abs(j.label - j.predicted));
+      }
+      this.signal('error', Math.abs(j.label - j.predicted) / this.model.labelScale);
       const e = j.label - j.predicted;
       const d = j.label - this.model.labelCentre;
       const r = this.regression;
@@ -174,7 +217,37 @@ export class VersionState {
     const rec = { bins, binCount: bins.length, numeric: p.numeric, outOfRange: this.outOfRange, records: 1, outlier, duplicate };
     for (const w of this.windows) w.add(now, rec);
     this.predictions++;
+    const calibrate = model.calibrate;
+    if (calibrate && typeof p.score === 'number' && p.predicted !== undefined && p.predicted !== null) {
+      const probability = calibrate(p.score);
+      const predictedPositive = String(p.predicted) === model.config.positiveClass;
+      for (const w of this.windows) {
+        const slice = this.performanceSlice(w, now, now);
+        slice?.expected?.add(probability, predictedPositive);
+        slice?.expectedScores?.add(p.score, probability);
+      }
+    }
+    if (typeof p.score === 'number') this.signal('score', p.score);
     this.touch(now);
+  }
+
+  private performanceSlice(w: SlicedWindow, at: number, now: number): PerformanceSlice | undefined {
+    return w.extraAt(at, now, () => new PerformanceSlice(this.model.performanceShape, this.windows.indexOf(w) + 1));
+  }
+
+  /** Feeds one observation to a change detector, in block means; counts a detection and restarts the detector. */
+  private signal(kind: ChangeSignal, value: number): void {
+    const d = this.detectors.get(kind)!;
+    d.sum += value;
+    d.n++;
+    if (d.n < CHANGE_BLOCK) return;
+    const mean = d.sum / d.n;
+    d.sum = 0;
+    d.n = 0;
+    if (d.detector.update(mean)) {
+      this.changePoints.set(kind, (this.changePoints.get(kind) ?? 0) + 1);
+      d.detector.reset();
+    }
   }
 
   /** Records one request record (successful or not): latency, outcome, resources. */

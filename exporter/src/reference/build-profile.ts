@@ -20,6 +20,7 @@ import {
   type ReferenceProfile,
 } from './profile-types.js';
 import { readTable, ReferenceReadError, type Row } from './read-table.js';
+import { fitIsotonic } from '../performance/calibration.js';
 
 export function profileSettings(model: ModelConfig): ProfileSettings {
   return {
@@ -33,6 +34,7 @@ export function profileSettings(model: ModelConfig): ProfileSettings {
     scoreField: model.scoreField,
     labelField: model.labelField,
     task: model.task,
+    positiveClass: model.positiveClass,
   };
 }
 
@@ -109,10 +111,22 @@ export async function buildProfile(model: ModelConfig, logger: Logger, fileHash?
     return out;
   };
 
+  // Binary classification with score and label columns: keep (score, label) pairs for the calibration fit.
+  const calibrate = model.task === 'classification' && model.positiveClass !== undefined && model.scoreField !== undefined && model.labelField !== undefined;
+  const calScores: number[] = [];
+  const calLabels: number[] = [];
   const { rows } = await readTable(model.reference.path, {
     format: model.reference.format,
     onRow: (row) => {
       plans ??= planFor(row);
+      if (calibrate) {
+        const score = readCell(row[model.scoreField as string], missingValues);
+        const label = row[model.labelField as string];
+        if (score.kind === 'number' && label !== null && label !== undefined && !missingValues.has(String(label))) {
+          calScores.push(score.value);
+          calLabels.push(String(label) === model.positiveClass ? 1 : 0);
+        }
+      }
       for (const p of plans) {
         const raw = row[p.source];
         let cell: Cell;
@@ -150,6 +164,7 @@ export async function buildProfile(model: ModelConfig, logger: Logger, fileHash?
     createdAt: new Date().toISOString(),
     settings,
     columns,
+    calibration: calScores.length > 0 ? { ...fitIsotonic(calScores, calLabels), rows: calScores.length } : undefined,
   };
   logger.info(
     { model: model.name, rows, columns: columns.length, reference_id: profile.referenceId, seconds: (Date.now() - started) / 1000 },

@@ -3,7 +3,7 @@
  * (cached on disk) and identified by `referenceId`, a content hash of the data file plus the settings
  * that shaped the profile.
  */
-export const PROFILE_FORMAT_VERSION = 1;
+export const PROFILE_FORMAT_VERSION = 2;
 
 /** Reserved bin names. */
 export const MISSING_BIN = 'missing';
@@ -71,6 +71,11 @@ export interface ReferenceProfile {
   createdAt: string;
   settings: ProfileSettings;
   columns: ColumnProfile[];
+  /**
+   * Binary classification with scores and labels in the reference: isotonic calibration of the positive
+   * class's score (breakpoints), for confidence-based performance estimation.
+   */
+  calibration?: { x: number[]; y: number[]; rows: number } | undefined;
 }
 
 export interface ProfileSettings {
@@ -85,4 +90,5 @@ export interface ProfileSettings {
   scoreField: string | undefined;
   labelField: string | undefined;
   task: 'classification' | 'regression';
+  positiveClass?: string | undefined;
 }

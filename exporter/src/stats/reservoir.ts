@@ -115,7 +115,14 @@ export function mergeReservoirSlices(slices: readonly ReservoirSlice[], size: nu
   const counts = new Array<number>(slices.length).fill(0);
   const remaining = slices.map((s) => s.seen);
   let left = totalSeen;
-  for (let d = 0; d < take; d++) {
+  if (take === totalSeen) {
+    // Every value is drawn, so the outcome is certain: each slice gives all it saw. The generator still
+    // advances by one draw per value, so later samples are the same as with the loop below.
+    for (let d = 0; d < take; d++) random();
+    for (let i = 0; i < slices.length; i++) counts[i] = (slices[i] as ReservoirSlice).seen;
+    left = 0;
+  }
+  for (let d = 0; d < take && left > 0; d++) {
     let r = Math.floor(random() * left);
     let i = 0;
     while (r >= (remaining[i] as number)) {

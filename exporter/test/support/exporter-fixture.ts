@@ -18,10 +18,10 @@ export interface ExporterFixture {
   close(): Promise<void>;
 }
 
-export async function startExporter(extraYaml = '', opts: { configHeader?: string } = {}): Promise<ExporterFixture> {
+export async function startExporter(extraYaml = '', opts: { configHeader?: string; referenceCsv?: string; modelYaml?: string } = {}): Promise<ExporterFixture> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'modelwatch-api-'));
-  await writeFile(path.join(dir, 'reference.csv'), SMALL_REFERENCE_CSV);
-  const yaml = `${opts.configHeader ?? ''}models:
+  await writeFile(path.join(dir, 'reference.csv'), opts.referenceCsv ?? SMALL_REFERENCE_CSV);
+  const yaml = opts.modelYaml ?? `${opts.configHeader ?? ''}models:
   - name: weather
     task: classification
     reference: {path: reference.csv}

@@ -4,6 +4,7 @@
  * configured performance bounds, and model metadata.
  */
 import type { ModelRuntime } from '../../model/model-runtime.js';
+import { windowPerformance } from '../../model/performance-report.js';
 import type { Collector, Emit } from '../collector.js';
 
 export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>): Collector {
@@ -18,8 +19,24 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
       { name: 'modelwatch_regression_label_deviation_total', help: 'Σ|d| of the deviations with the given sign (d = y − reference label mean), so Σd = positive − negative.', type: 'counter' },
       { name: 'modelwatch_performance_threshold', help: 'Configured bound (bound="min" or "max") of a performance metric, for one generic alert rule.', type: 'gauge' },
       { name: 'modelwatch_model_info', help: 'Model metadata from the configuration as labels. Always 1.', type: 'gauge' },
+      {
+        name: 'modelwatch_model_performance',
+        help: 'Realized performance in the window (joined labels, by prediction time): accuracy, precision, recall, f1, roc_auc, gini, ks, log_loss, brier (binary, positive_class), macro_f1 (multiclass), mae, rmse, mape, r2, adjusted_r2, median_ae (regression). Absent below 30 joined predictions.',
+        type: 'gauge',
+      },
+      { name: 'modelwatch_model_performance_lower', help: 'Lower end of the 95% confidence interval of modelwatch_model_performance (Wilson for proportions, DeLong for AUC, delta method otherwise).', type: 'gauge' },
+      { name: 'modelwatch_model_performance_upper', help: 'Upper end of the 95% confidence interval of modelwatch_model_performance.', type: 'gauge' },
+      { name: 'modelwatch_model_class_performance', help: 'Realized precision, recall and f1 of each class in the window.', type: 'gauge' },
+      {
+        name: 'modelwatch_model_performance_estimated',
+        help: 'Performance estimated without labels (confidence-based: expected confusion matrix from scores calibrated on the reference by isotonic regression) for binary models with positive_class and score: accuracy, precision, recall, f1, roc_auc, gini.',
+        type: 'gauge',
+      },
+      { name: 'modelwatch_model_performance_estimated_lower', help: 'Lower end of the 95% interval in which the realized value should fall if the calibration holds.', type: 'gauge' },
+      { name: 'modelwatch_model_performance_estimated_upper', help: 'Upper end of that interval.', type: 'gauge' },
+      { name: 'modelwatch_change_points_total', help: 'Change points found by a Page-Hinkley detector (delta 0.005, threshold 4, alpha 0.9999, both directions) on block means of 50 observations of a signal: error (joined error rate, or absolute error / reference label std) or score.', type: 'counter' },
     ],
-    collect(emit: Emit) {
+    collect(emit: Emit, now: number) {
       for (const model of models.values()) {
         for (const [metric, bounds] of Object.entries(model.config.performance)) {
           if (bounds.min !== undefined) emit('modelwatch_performance_threshold', { model: model.name, metric, bound: 'min' }, bounds.min);
@@ -34,6 +51,22 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
               for (let p = 0; p < classes.size; p++) {
                 emit('modelwatch_classifications_total', { ...base, actual: classes.names[a] as string, predicted: classes.names[p] as string }, s.confusion[a * classes.size + p] as number);
               }
+            }
+          }
+          for (const [signal, n] of s.changePoints) emit('modelwatch_change_points_total', { ...base, signal }, n);
+          for (const w of s.windows) {
+            const perf = windowPerformance(model, w, now);
+            const wl = { ...base, window: w.name };
+            for (const [metric, v] of Object.entries(perf.realized)) {
+              emit('modelwatch_model_performance', { ...wl, metric }, v.value);
+              if (Number.isFinite(v.lower)) emit('modelwatch_model_performance_lower', { ...wl, metric }, v.lower);
+              if (Number.isFinite(v.upper)) emit('modelwatch_model_performance_upper', { ...wl, metric }, v.upper);
+            }
+            for (const c of perf.perClass) if (Number.isFinite(c.value.value)) emit('modelwatch_model_class_performance', { ...wl, class: c.cls, metric: c.metric }, c.value.value);
+            for (const [metric, v] of Object.entries(perf.estimated)) {
+              emit('modelwatch_model_performance_estimated', { ...wl, metric }, v.value);
+              if (Number.isFinite(v.lower)) emit('modelwatch_model_performance_estimated_lower', { ...wl, metric }, v.lower);
+              if (Number.isFinite(v.upper)) emit('modelwatch_model_performance_estimated_upper', { ...wl, metric }, v.upper);
             }
           }
           if (model.config.task === 'regression') {
