@@ -21,6 +21,7 @@ import {
 } from './profile-types.js';
 import { readTable, ReferenceReadError, type Row } from './read-table.js';
 import { fitIsotonic } from '../performance/calibration.js';
+import { referencePerformance } from './reference-performance.js';
 
 export function profileSettings(model: ModelConfig): ProfileSettings {
   return {
@@ -115,10 +116,25 @@ export async function buildProfile(model: ModelConfig, logger: Logger, fileHash?
   const calibrate = model.task === 'classification' && model.positiveClass !== undefined && model.scoreField !== undefined && model.labelField !== undefined;
   const calScores: number[] = [];
   const calLabels: number[] = [];
+  // Reference performance: aligned (prediction, label[, score]) of rows that have both.
+  const perfRows = { predicted: [] as (string | number)[], actual: [] as (string | number)[], scores: [] as number[] };
+  const withScores = model.scoreField !== undefined && model.positiveClass !== undefined;
   const { rows } = await readTable(model.reference.path, {
     format: model.reference.format,
     onRow: (row) => {
       plans ??= planFor(row);
+      if (model.predictionField !== undefined && model.labelField !== undefined) {
+        const predicted = row[model.predictionField];
+        const actual = row[model.labelField];
+        const present = (v: unknown) => v !== null && v !== undefined && !missingValues.has(String(v));
+        const score = withScores ? readCell(row[model.scoreField as string], missingValues) : undefined;
+        if (present(predicted) && present(actual) && (!withScores || score?.kind === 'number')) {
+          const asValue = (v: unknown) => (model.task === 'regression' ? Number(v) : String(v));
+          perfRows.predicted.push(asValue(predicted));
+          perfRows.actual.push(asValue(actual));
+          if (score?.kind === 'number') perfRows.scores.push(score.value);
+        }
+      }
       if (calibrate) {
         const score = readCell(row[model.scoreField as string], missingValues);
         const label = row[model.labelField as string];
@@ -165,6 +181,10 @@ export async function buildProfile(model: ModelConfig, logger: Logger, fileHash?
     settings,
     columns,
     calibration: calScores.length > 0 ? { ...fitIsotonic(calScores, calLabels), rows: calScores.length } : undefined,
+    performance:
+      perfRows.predicted.length > 0
+        ? referencePerformance(model.task, withScores ? perfRows : { predicted: perfRows.predicted, actual: perfRows.actual }, model.positiveClass, columns.filter((c) => c.role === 'feature').length)
+        : undefined,
   };
   logger.info(
     { model: model.name, rows, columns: columns.length, reference_id: profile.referenceId, seconds: (Date.now() - started) / 1000 },

@@ -76,6 +76,8 @@ export interface ReferenceProfile {
    * class's score (breakpoints), for confidence-based performance estimation.
    */
   calibration?: { x: number[]; y: number[]; rows: number } | undefined;
+  /** The model's performance on the reference rows that have a prediction and a label (metric → value). */
+  performance?: Record<string, number> | undefined;
 }
 
 export interface ProfileSettings {

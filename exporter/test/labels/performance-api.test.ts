@@ -38,6 +38,19 @@ const post = (p: string, body: unknown) => fetch(fx.url + p, { method: 'POST', b
 const metrics = async () => samples(await (await fetch(`${fx.url}/metrics`)).text());
 const perf = (m: Map<string, number>, metric: string, family = 'modelwatch_model_performance') => m.get(`${family}{metric="${metric}",model="rainy",model_version="1",window="1h"}`);
 
+describe('reference performance', () => {
+  it('is computed from the reference rows with a prediction and a label', async () => {
+    const rows = REFERENCE.split('\n').slice(1).map((l) => l.split(','));
+    const correct = rows.filter((r) => r[1] === r[3]).length;
+    const tp = rows.filter((r) => r[1] === 'rain' && r[3] === 'rain').length;
+    const predictedRain = rows.filter((r) => r[1] === 'rain').length;
+    const m = await metrics();
+    expect(m.get('modelwatch_reference_model_performance{metric="accuracy",model="rainy"}')).toBeCloseTo(correct / rows.length, 12);
+    expect(m.get('modelwatch_reference_model_performance{metric="precision",model="rainy"}')).toBeCloseTo(tp / predictedRain, 12);
+    expect(m.get('modelwatch_reference_model_performance{metric="roc_auc",model="rainy"}')).toBeGreaterThan(0.7);
+  });
+});
+
 describe('window performance', () => {
   it('estimates performance from calibrated scores before labels, then reports realized metrics with intervals', async () => {
     // 40 predictions: scores 0.025..0.975; predicted rain when score >= 0.5.

@@ -34,10 +34,12 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
       },
       { name: 'modelwatch_model_performance_estimated_lower', help: 'Lower end of the 95% interval in which the realized value should fall if the calibration holds.', type: 'gauge' },
       { name: 'modelwatch_model_performance_estimated_upper', help: 'Upper end of that interval.', type: 'gauge' },
+      { name: 'modelwatch_reference_model_performance', help: 'The model’s performance on the reference rows that have a prediction and a label (same metric names as modelwatch_model_performance).', type: 'gauge' },
       { name: 'modelwatch_change_points_total', help: 'Change points found by a Page-Hinkley detector (delta 0.005, threshold 4, alpha 0.9999, both directions) on block means of 50 observations of a signal: error (joined error rate, or absolute error / reference label std) or score.', type: 'counter' },
     ],
     collect(emit: Emit, now: number) {
       for (const model of models.values()) {
+        for (const [metric, value] of Object.entries(model.profile.performance ?? {})) emit('modelwatch_reference_model_performance', { model: model.name, metric }, value);
         for (const [metric, bounds] of Object.entries(model.config.performance)) {
           if (bounds.min !== undefined) emit('modelwatch_performance_threshold', { model: model.name, metric, bound: 'min' }, bounds.min);
           if (bounds.max !== undefined) emit('modelwatch_performance_threshold', { model: model.name, metric, bound: 'max' }, bounds.max);
