@@ -79,6 +79,8 @@ export class JoinStore {
   private readonly clock: () => number;
   readonly stats: JoinStats = { pendingPredictions: new Map(), expired: new Map(), duplicateLabels: new Map() };
   private pendingWrites: string[] = [];
+  /** Journal rewrites so far (start-up included). */
+  compactions = 0;
 
   constructor(private readonly opts: JoinStoreOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -144,7 +146,8 @@ export class JoinStore {
       else break;
     }
     this.flush();
-    if (this.fd !== undefined && this.journalLines > 4 * (this.predictions.size + this.labels.size) + 10_000) this.compact();
+    // Compact when most journal lines are dead; live lines include the remembered joined ids.
+    if (this.fd !== undefined && this.journalLines > 2 * (this.predictions.size + this.labels.size + this.joined.size) + 10_000) this.compact();
   }
 
   get pendingPredictionCount(): number {
@@ -305,6 +308,7 @@ export class JoinStore {
     renameSync(tmp, file);
     this.fd = openSync(file, 'a');
     this.journalLines = lines;
+    this.compactions++;
   }
 }
 

@@ -110,6 +110,25 @@ describe('label join store', () => {
     expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(50);
   });
 
+  it('compacts the journal only when most of it is dead, not on every expiry pass', () => {
+    const s = store({ ttlMs: 1000, maxPending: 100_000 });
+    expect(s.compactions).toBe(1);
+    for (let i = 0; i < 30_000; i++) {
+      s.addPrediction('m', `p${i}`, pred(now));
+      s.addLabel('m', `p${i}`, { label: 'x', at: now });
+    }
+    s.expire();
+    s.expire();
+    // Every line is still live (30,000 remembered joins): nothing to compact.
+    expect(s.compactions).toBe(1);
+    now += 2000;
+    s.expire();
+    expect(s.compactions).toBe(2);
+    s.expire();
+    expect(s.compactions).toBe(2);
+    s.close();
+  });
+
   it('works in memory without a file', () => {
     const s = store({ file: undefined });
     s.addPrediction('m', 'p', pred(now));
