@@ -19,6 +19,8 @@ export default defineConfig({
       },
       ...(existsSync(pluginConfig) ? [pluginConfig] : []),
     ],
+    // In CI a JSON report is written too, so the CI script can print one plain summary line.
+    reporters: process.env.CI === 'true' ? ['default', ['json', { outputFile: 'test-results/vitest.json' }]] : ['default'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
