@@ -2,6 +2,7 @@
  * Scores of one feature from its bins. Every statistic comes from the exporter's own implementation
  * (exporter/src/stats), so the panel and the exporter agree on the definitions.
  */
+import { binnedCdfGap } from '../../../exporter/src/stats/binned-ks.js';
 import { hellingerDistance } from '../../../exporter/src/stats/hellinger.js';
 import { jensenShannonDistance } from '../../../exporter/src/stats/js.js';
 import { DEFAULT_PSI_EPSILON, proportions, psi, psiTerms } from '../../../exporter/src/stats/psi.js';
@@ -65,30 +66,12 @@ function finiteOrNull(v: number): number | null {
  */
 export function binnedCdf(counts: readonly number[], reference: readonly number[], missingIndex: number): Cdf | null {
   const binIndex = counts.map((_, i) => i).filter((i) => i !== missingIndex);
-  const cur = proportions(binIndex.map((i) => counts[i] as number));
-  const ref = proportions(binIndex.map((i) => reference[i] as number));
-  if (sum(cur) === 0 || sum(ref) === 0) return null;
-  const current: number[] = [];
-  const referenceCdf: number[] = [];
-  let c = 0;
-  let r = 0;
-  let gap = -1;
-  let gapAt = 0;
-  for (let k = 0; k < binIndex.length; k++) {
-    c += cur[k] as number;
-    r += ref[k] as number;
-    // The last point is 1 on both sides by construction; clamp the rounding.
-    const ck = k === binIndex.length - 1 ? 1 : Math.min(1, c);
-    const rk = k === binIndex.length - 1 ? 1 : Math.min(1, r);
-    current.push(ck);
-    referenceCdf.push(rk);
-    const d = Math.abs(ck - rk);
-    if (d > gap + 1e-15) {
-      gap = d;
-      gapAt = k;
-    }
-  }
-  return { binIndex, current, reference: referenceCdf, gapAt, gap: Math.max(0, gap) };
+  const g = binnedCdfGap(
+    binIndex.map((i) => counts[i] as number),
+    binIndex.map((i) => reference[i] as number),
+  );
+  if (!Number.isFinite(g.gap)) return null;
+  return { binIndex, current: g.current, reference: g.reference, gapAt: g.gapAt, gap: g.gap };
 }
 
 export function computeScores(counts: readonly number[], reference: readonly number[] | null, input: ScoreInput): ScoreResult {
