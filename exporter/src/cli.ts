@@ -15,6 +15,7 @@ import { createLogger, LOG_LEVELS, type LogLevel, type Logger } from './log/logg
 import { loadOrBuildProfile } from './reference/build-profile.js';
 import { ReferenceReadError } from './reference/read-table.js';
 import { packageVersion } from './version.js';
+import { loadWebConfigFile } from './server/web-config.js';
 
 const HELP = `usage: modelwatch [command] [flags]
 
@@ -31,6 +32,8 @@ Flags:
   --config.file=FILE           configuration file (default: modelwatch.yml)
   --web.listen-address=ADDR    address to listen on (default: :9464; demo: 127.0.0.1:9464)
   --web.telemetry-path=PATH    path under which to expose metrics (default: /metrics)
+  --web.config.file=FILE       TLS, basic auth and the ingest API's bearer token (Prometheus exporter
+                               toolkit format; see docs/security.md)
   --storage.path=DIR           state folder (profile cache, file offsets); overrides storage.path in the config
   --log.level=LEVEL            one of debug, info, warn, error (default: info)
   --profile.rebuild            with "profile": rebuild even when a cached profile matches
@@ -44,6 +47,7 @@ const OPTIONS = {
   'config.file': { type: 'string' },
   'web.listen-address': { type: 'string' },
   'web.telemetry-path': { type: 'string' },
+  'web.config.file': { type: 'string' },
   'storage.path': { type: 'string' },
   'log.level': { type: 'string' },
   'profile.rebuild': { type: 'boolean' },
@@ -87,9 +91,14 @@ export async function main(argv: string[]): Promise<number> {
     const configFile = values['config.file'] ?? (command === 'demo' ? demoConfigPath() : 'modelwatch.yml');
     const config = await loadConfigFile(configFile);
     if (values['storage.path']) config.storagePath = values['storage.path'];
+    // --web.config.file: read and checked up front (check-config validates it too).
+    const webConfigFile = values['web.config.file'];
+    if (webConfigFile !== undefined && command === 'demo') throw new UsageError('--web.config.file does not apply to "demo": its traffic replayer sends neither TLS nor credentials');
+    const webConfig = webConfigFile === undefined ? undefined : await loadWebConfigFile(webConfigFile);
     switch (command) {
       case 'check-config':
         process.stdout.write(`${config.file}: valid (${config.models.length} model(s), ${config.sources.length} source(s))\n`);
+        if (webConfig) process.stdout.write(`${webConfig.file}: valid web configuration${webConfig.warnings.map((w) => `\n  warning: ${w}`).join('')}\n`);
         return 0;
       case 'profile': {
         for (const m of config.models) {
@@ -102,7 +111,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'demo':
         return await runDemo(config, logger, values['web.listen-address'] ?? '127.0.0.1:9464', values['web.telemetry-path'], values['demo.drift-after'] ?? '30s', values['demo.rate'] ?? '200');
       default:
-        return await runExporter(new Exporter({ config, listenAddress: values['web.listen-address'] ?? ':9464', metricsPath: values['web.telemetry-path'] ?? '/metrics', logger }), logger);
+        return await runExporter(new Exporter({ config, listenAddress: values['web.listen-address'] ?? ':9464', metricsPath: values['web.telemetry-path'] ?? '/metrics', logger, webConfig }), logger);
     }
   } catch (err) {
     if (err instanceof ConfigError || err instanceof ReferenceReadError || err instanceof UsageError || err instanceof ListenError) {

@@ -34,12 +34,19 @@ import { FileTailer } from './sources/file-tailer.js';
 import { JsonFileOffsetStore } from './sources/offset-store.js';
 import { JoinStore } from './labels/join-store.js';
 import { buildRevision, packageVersion } from './version.js';
+import { authCollector } from './metrics/collectors/auth.js';
+import { accessControl } from './server/auth.js';
+import { AuthStats } from './server/auth-stats.js';
+import { listen } from './server/https.js';
+import { logWebConfig, type WebConfig } from './server/web-config.js';
 
 export interface ExporterOptions {
   config: ExporterConfig;
   listenAddress: string;
   metricsPath?: string;
   logger: Logger;
+  /** TLS and authentication from --web.config.file; undefined serves plain HTTP without authentication. */
+  webConfig?: WebConfig | undefined;
 }
 
 const HOUSEKEEPING_INTERVAL_MS = 60_000;
@@ -79,6 +86,8 @@ export class Exporter {
   private readonly registry: ScrapeRegistry;
   private readonly reports: DriftReports;
   private stopped = false;
+  /** Requests refused for missing or wrong credentials. */
+  readonly authStats = new AuthStats();
 
   constructor(private readonly opts: ExporterOptions) {
     this.registry = new ScrapeRegistry(opts.logger);
@@ -111,7 +120,8 @@ export class Exporter {
       .add(qualityCollector(this.models, this.reports))
       .add(latencyCollector(this.models))
       .add(requestsCollector(this.models))
-      .add(fileSourcesCollector(() => this.tailers));
+      .add(fileSourcesCollector(() => this.tailers))
+      .add(authCollector(this.authStats));
     const watched = config.models.filter((m) => m.processes.length > 0 || m.diskPaths.length > 0);
     if (watched.length > 0) {
       this.processes = processCollector(
@@ -121,6 +131,8 @@ export class Exporter {
       this.registry.add(this.processes);
     }
     if (config.models.some((m) => m.cost)) this.registry.add(costCollector(this.models, this.processes, config.currency));
+    const web = this.opts.webConfig;
+    if (web) logWebConfig(logger, web);
     const app = createApp({
       version,
       metricsPath,
@@ -129,22 +141,23 @@ export class Exporter {
       registry: this.registry,
       models: this.models,
       ingest: () => (this.ready ? this.ingest : undefined),
+      access: web ? accessControl({ web, metricsPath, stats: this.authStats, logger }) : undefined,
     });
     const { host, port } = parseListenAddress(this.opts.listenAddress);
     this.server = await new Promise<Server>((resolve, reject) => {
-      const s = app.listen(port, host ?? '::', (err?: Error) => (err ? reject(listenError(err, this.opts.listenAddress)) : resolve(s)));
+      const s = listen(app, { tls: web?.tls, logger }, port, host ?? '::', (err?: Error) => (err ? reject(listenError(err, this.opts.listenAddress)) : resolve(s)));
     });
     this.server.on('error', (err) => logger.error({ err: err.message }, 'HTTP server error'));
     this.server.keepAliveTimeout = 65_000;
     const addr = this.address();
-    logger.info({ address: `${addr.address}:${addr.port}`, metrics_path: metricsPath, version }, 'listening');
+    logger.info({ address: `${addr.address}:${addr.port}`, scheme: web?.tls ? 'https' : 'http', metrics_path: metricsPath, version }, 'listening');
 
     for (const m of config.models) {
       const { profile } = await loadOrBuildProfile(m, config.storagePath, logger);
       this.models.set(m.name, new ModelRuntime(m, profile, modelSettings(config)));
     }
     this.joins = new JoinStore({ file: path.join(config.storagePath, 'label-joins.ndjson'), ttlMs: config.labelTtlMs, maxPending: config.maxPendingLabels, logger });
-    this.ingest = new IngestService(this.models, logger, Date.now, this.joins, this.ingest.rejections);
+    this.ingest = new IngestService(this.models, logger, Date.now, this.joins, this.ingest.rejections, { maxFields: config.maxRecordFields, maxStringBytes: config.maxStringBytes });
     const ingest = this.ingest;
     await this.processes?.refresh();
     this.ready = true;

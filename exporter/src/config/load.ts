@@ -90,6 +90,10 @@ export interface ExporterConfig {
   currency: string;
   drift: DriftConfig;
   maxRequestBytes: number;
+  /** Most keys in a record and in its `features`. */
+  maxRecordFields: number;
+  /** Longest key or string value of a record, in UTF-8 bytes. */
+  maxStringBytes: number;
   storagePath: string;
 }
 
@@ -176,6 +180,8 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
       psiEpsilon: d.psi_epsilon,
     },
     maxRequestBytes: cfg.server.max_request_bytes,
+    maxRecordFields: cfg.server.max_record_fields,
+    maxStringBytes: cfg.server.max_string_bytes,
     storagePath: path.resolve(base, cfg.storage.path),
   };
 }

@@ -6,7 +6,7 @@
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../model/model-runtime.js';
 import type { JoinedPair, JoinStore } from '../labels/join-store.js';
-import { parseLabel, parsePrediction } from './parse-records.js';
+import { DEFAULT_RECORD_LIMITS, parseLabel, parsePrediction, type ParsedPrediction, type RecordLimits } from './parse-records.js';
 import type { BodyItem } from './parse-body.js';
 import type { Rejection, RejectionReason } from './rejection.js';
 
@@ -28,6 +28,8 @@ export class IngestService {
     readonly joins?: JoinStore,
     /** Rejections by model ("" when the model is unknown or unreadable) and reason. */
     readonly rejections = new Map<string, Map<RejectionReason, number>>(),
+    /** Per-record limits on field count and string length. */
+    readonly limits: RecordLimits = DEFAULT_RECORD_LIMITS,
   ) {}
 
   ingestPredictions(items: readonly BodyItem[], source: string): IngestResult {
@@ -38,10 +40,10 @@ export class IngestService {
         this.reject(result, { index: item.index, reason: 'malformed_json', message: item.error }, source);
         continue;
       }
-      const parsed = parsePrediction(item.value, this.models);
+      const parsed = parsePrediction(item.value, this.models, this.limits);
       if (!parsed.ok) {
         const e = parsed.error;
-        if (e.field?.startsWith('features.') && e.model !== undefined && e.version !== undefined) {
+        if (e.reason === 'invalid_field' && e.field?.startsWith('features.') && e.model !== undefined && e.version !== undefined) {
           this.models.get(e.model)?.version(e.version, now).addSchemaViolation('type_error');
         }
         this.reject(result, { index: item.index, reason: e.reason, message: e.message, ...(e.field === undefined ? {} : { field: e.field }), ...(e.model === undefined ? {} : { model: e.model }) }, source);
@@ -58,7 +60,8 @@ export class IngestService {
       state.observePrediction(now, p);
       for (const v of p.violations) state.addSchemaViolation(v);
       if (this.joins && p.predictionId !== undefined) {
-        const pair = this.joins.addPrediction(p.model.name, p.predictionId, { version: state.version, role: p.role, at: now, predicted: p.predicted, score: p.score, features: [] });
+        if (p.predicted !== null) this.compareRoles(p, now);
+        const pair = this.joins.addPrediction(p.model.name, p.predictionId, { version: state.version, role: p.role, at: now, predicted: p.predicted, score: p.score, features: featureBins(p) });
         if (pair) this.applyJoin(pair, now);
       }
       result.accepted++;
@@ -66,6 +69,17 @@ export class IngestService {
     // Journal writes of the batch reach the file before the caller answers.
     this.joins?.flush();
     return result;
+  }
+
+  /** Champion vs challenger/baseline: compares a prediction with the other role's waiting prediction of the same id. */
+  private compareRoles(p: ParsedPrediction, now: number): void {
+    const others = this.joins?.pending(p.model.name, p.predictionId as string);
+    if (!others) return;
+    for (const o of others) {
+      if (o.predicted === null || (o.role === 'champion') === (p.role === 'champion')) continue;
+      const [shadow, champion] = p.role === 'champion' ? [o, { version: p.version, role: p.role, predicted: p.predicted }] : [{ version: p.version, role: p.role, predicted: p.predicted }, o];
+      p.model.version(shadow.version, now).observeComparison(shadow.role, shadow.predicted as string | number, champion.predicted as string | number);
+    }
   }
 
   private applyJoin(pair: JoinedPair, now: number): void {
@@ -77,6 +91,7 @@ export class IngestService {
       predicted: pair.prediction.predicted,
       score: pair.prediction.score,
       label: pair.label,
+      features: pair.prediction.features,
     });
   }
 
@@ -88,7 +103,7 @@ export class IngestService {
         this.reject(result, { index: item.index, reason: 'malformed_json', message: item.error }, source);
         continue;
       }
-      const parsed = parseLabel(item.value, this.models);
+      const parsed = parseLabel(item.value, this.models, this.limits);
       if (!parsed.ok) {
         const e = parsed.error;
         this.reject(result, { index: item.index, reason: e.reason, message: e.message, ...(e.field === undefined ? {} : { field: e.field }), ...(e.model === undefined ? {} : { model: e.model }) }, source);
@@ -119,4 +134,14 @@ export class IngestService {
     if (result.errors.length < MAX_ERROR_DETAILS) result.errors.push(rejection);
     this.logger.debug({ source, ...rejection }, 'record rejected');
   }
+}
+
+/** The prediction's bin per feature, relative to the feature's first bin (for feature–label association). */
+function featureBins(p: ParsedPrediction): number[] {
+  const layout = p.model.layout;
+  const out: number[] = [];
+  layout.columns.forEach((c, i) => {
+    if (c.profile.role === 'feature') out.push((p.bins[i] as number) - c.offset);
+  });
+  return out;
 }

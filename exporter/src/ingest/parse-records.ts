@@ -61,6 +61,44 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: Record
 const MAX_ID_LENGTH = 256;
 const VERSION_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.:+-]{0,127}$/;
 
+/** Per-record limits (`server.max_record_fields`, `server.max_string_bytes`); records over them are refused as `too_large`. */
+export interface RecordLimits {
+  /** Most keys in a record, and in its `features` object. */
+  maxFields: number;
+  /** Longest key or string value, in UTF-8 bytes, in a record and in its `features` object. */
+  maxStringBytes: number;
+}
+
+export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxFields: 1000, maxStringBytes: 64 * 1024 };
+
+/** Whether `s` is longer than `max` UTF-8 bytes (a UTF-16 unit takes 1 to 3 bytes, so most strings need no count). */
+function overBytes(s: string, max: number): boolean {
+  if (s.length > max) return true;
+  if (s.length * 3 <= max) return false;
+  return Buffer.byteLength(s, 'utf8') > max;
+}
+
+/** The first limit `obj` (the record, or its `features` at `prefix`) breaks, as a rejection. */
+function overLimits(obj: Record<string, unknown>, limits: RecordLimits, prefix: string | undefined, model: string | undefined, version?: string): ParseResult<never> | undefined {
+  const keys = Object.keys(obj);
+  const where = prefix === undefined ? 'the record' : `"${prefix}"`;
+  if (keys.length > limits.maxFields) {
+    return fail('too_large', `${where} has ${keys.length} fields; at most ${limits.maxFields} are accepted (server.max_record_fields)`, prefix, model, version);
+  }
+  for (const key of keys) {
+    const value = obj[key];
+    if (overBytes(key, limits.maxStringBytes)) {
+      return fail('too_large', `${where} has a field name longer than ${limits.maxStringBytes} bytes (server.max_string_bytes)`, prefix, model, version);
+    }
+    if (typeof value === 'string' && overBytes(value, limits.maxStringBytes)) {
+      const field = key.length > 128 ? prefix : prefix === undefined ? key : `${prefix}.${key}`;
+      const name = field === undefined ? 'a field' : `"${field}"`;
+      return fail('too_large', `${name}: a string longer than ${limits.maxStringBytes} bytes (server.max_string_bytes)`, field, model, version);
+    }
+  }
+  return undefined;
+}
+
 type Models = ReadonlyMap<string, ModelRuntime>;
 
 function fail<T>(reason: RejectionReason, message: string, field?: string, model?: string, version?: string): ParseResult<T> {
@@ -81,12 +119,14 @@ interface Envelope {
   id: string | undefined;
 }
 
-function parseEnvelope(raw: unknown, models: Models, idRequired: boolean): ParseResult<Envelope> {
+function parseEnvelope(raw: unknown, models: Models, idRequired: boolean, limits: RecordLimits): ParseResult<Envelope> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return fail('invalid_record', `a record must be a JSON object, got ${describe(raw)}`);
   }
   const rec = raw as Record<string, unknown>;
   const modelName = own(rec, 'model');
+  const tooLarge = overLimits(rec, limits, undefined, typeof modelName === 'string' && models.has(modelName) ? modelName : undefined);
+  if (tooLarge) return tooLarge;
   if (typeof modelName !== 'string' || modelName.length === 0) {
     return fail('invalid_field', modelName === undefined ? 'required field "model" is missing' : `"model" must be a non-empty string, got ${describe(modelName)}`, 'model');
   }
@@ -124,8 +164,8 @@ function parseEnvelope(raw: unknown, models: Models, idRequired: boolean): Parse
 }
 
 /** Validates and bins a prediction record `{model, model_version?, prediction_id?, timestamp?, features, prediction?, score?, latency_ms?}`. */
-export function parsePrediction(raw: unknown, models: Models): ParseResult<ParsedPrediction> {
-  const env = parseEnvelope(raw, models, false);
+export function parsePrediction(raw: unknown, models: Models, limits: RecordLimits = DEFAULT_RECORD_LIMITS): ParseResult<ParsedPrediction> {
+  const env = parseEnvelope(raw, models, false, limits);
   if (!env.ok) return env;
   const { model, version, id } = env.value;
   const rec = raw as Record<string, unknown>;
@@ -135,6 +175,8 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
     return fail('invalid_field', features === undefined ? 'required field "features" is missing' : `"features" must be an object, got ${describe(features)}`, 'features', model.name, version);
   }
   const feats = features as Record<string, unknown>;
+  const tooLarge = overLimits(feats, limits, 'features', model.name, version);
+  if (tooLarge) return tooLarge;
   const bins = new Int32Array(layout.columns.length).fill(-1);
   const numeric = new Float64Array(layout.numeric.length).fill(Number.NaN);
   const violations: SchemaViolationKind[] = [];
@@ -260,8 +302,8 @@ export function parsePrediction(raw: unknown, models: Models): ParseResult<Parse
 }
 
 /** Validates and bins a label record `{model, model_version?, prediction_id, label, timestamp?}`. */
-export function parseLabel(raw: unknown, models: Models): ParseResult<ParsedLabel> {
-  const env = parseEnvelope(raw, models, true);
+export function parseLabel(raw: unknown, models: Models, limits: RecordLimits = DEFAULT_RECORD_LIMITS): ParseResult<ParsedLabel> {
+  const env = parseEnvelope(raw, models, true, limits);
   if (!env.ok) return env;
   const { model, version, id } = env.value;
   const rec = raw as Record<string, unknown>;

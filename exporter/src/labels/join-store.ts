@@ -27,7 +27,7 @@ export interface PendingPrediction {
   /** Positive-class score (binary classification), if sent. */
   score: number | null;
   /** Feature values kept for concept-drift measures: numeric value or categorical bin index, by layout order. */
-  features: (number | null)[];
+  features: number[];
 }
 
 export interface PendingLabel {
@@ -148,6 +148,11 @@ export class JoinStore {
     this.flush();
     // Compact when most journal lines are dead; live lines include the remembered joined ids.
     if (this.fd !== undefined && this.journalLines > 2 * (this.predictions.size + this.labels.size + this.joined.size) + 10_000) this.compact();
+  }
+
+  /** The predictions still waiting for the label of this id (other versions or roles of the same request). */
+  pending(model: string, id: string): readonly PendingPrediction[] | undefined {
+    return this.predictions.get(model + SEP + id);
   }
 
   get pendingPredictionCount(): number {

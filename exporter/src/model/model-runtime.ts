@@ -74,6 +74,7 @@ export class ModelRuntime {
       binary,
       estimate: this.calibrate !== undefined,
       labelCentre: this.labelCentre,
+      association: this.layout.label ? this.layout.features.map((f) => [f.binCount, this.layout.label!.binCount] as [number, number]) : [],
     };
     const longest = Math.max(...config.windows.map((w) => w.durationMs));
     this.recentIds = new RecentIds(longest);

@@ -4,6 +4,7 @@
  * predictions no realized metric is reported; below MIN_ESTIMATED predictions no estimate.
  */
 import { classMetrics } from '../performance/classification.js';
+import { cramersV } from '../performance/association.js';
 import { ExpectedConfusion, ExpectedScoreHistogram } from '../performance/estimation.js';
 import { f1Interval, precisionInterval, recallInterval, type Interval } from '../performance/intervals.js';
 import { binaryPerformance, estimatedBinaryPerformance, multiclassPerformance, regressionPerformance } from '../performance/report.js';
@@ -21,12 +22,14 @@ export interface WindowPerformance {
   /** Per class (multiclass, or both classes of a binary model): precision, recall, f1. */
   perClass: { cls: string; metric: string; value: Interval }[];
   estimated: Record<string, Interval>;
+  /** Cramér's V between each feature and the label over the window's joined predictions. */
+  association: Record<string, number>;
 }
 
 const random = seededUniform(17);
 
 export function windowPerformance(model: ModelRuntime, window: SlicedWindow, now: number): WindowPerformance {
-  const out: WindowPerformance = { realized: {}, perClass: [], estimated: {} };
+  const out: WindowPerformance = { realized: {}, perClass: [], estimated: {}, association: {} };
   const slices = window.liveExtras<PerformanceSlice>(now);
   if (slices.length === 0) return out;
   const first = slices[0] as PerformanceSlice;
@@ -76,6 +79,14 @@ export function windowPerformance(model: ModelRuntime, window: SlicedWindow, now
       const r = regressionPerformance(sums, { features, absoluteErrors });
       for (const [k, v] of Object.entries(r)) if (v && Number.isFinite(v.value)) out.realized[k] = v;
     }
+  }
+  if (first.association) {
+    const tables = first.association.map((t) => t.clone());
+    for (let i = 1; i < slices.length; i++) (slices[i] as PerformanceSlice).association?.forEach((t, f) => tables[f]!.merge(t));
+    model.layout.features.forEach((f, i) => {
+      const v = cramersV(tables[i]!);
+      if (v.total >= MIN_LABELLED && Number.isFinite(v.value)) out.association[f.profile.name] = v.value;
+    });
   }
   if (first.expected) {
     const e = new ExpectedConfusion();

@@ -4,6 +4,7 @@
  * adds at prediction time. Everything is additive, so a window's performance is the merge of its live slices.
  */
 import { ConfusionMatrix } from '../performance/classification.js';
+import { ContingencyTable } from '../performance/association.js';
 import { ExpectedConfusion, ExpectedScoreHistogram } from '../performance/estimation.js';
 import { RegressionSums } from '../performance/regression.js';
 import { ProbabilityLossSums, ScoreHistogram } from '../performance/scores.js';
@@ -22,6 +23,8 @@ export interface PerformanceShape {
   binary: boolean;
   estimate: boolean;
   labelCentre: number;
+  /** Per feature: [feature bins, label bins] of its association table; empty without a label column. */
+  association: [number, number][];
 }
 
 export class PerformanceSlice implements SliceExtra {
@@ -32,9 +35,11 @@ export class PerformanceSlice implements SliceExtra {
   readonly absErrors: ReservoirSample | undefined;
   readonly expected: ExpectedConfusion | undefined;
   readonly expectedScores: ExpectedScoreHistogram | undefined;
+  readonly association: ContingencyTable[] | undefined;
   labelled = 0;
 
   constructor(shape: PerformanceShape, seed: number) {
+    this.association = shape.association.length > 0 ? shape.association.map(([r, c]) => new ContingencyTable(r, c)) : undefined;
     if (shape.task === 'classification') {
       this.confusion = new ConfusionMatrix(shape.classes);
       if (shape.binary) {
@@ -60,5 +65,6 @@ export class PerformanceSlice implements SliceExtra {
     this.absErrors?.clear();
     this.expected?.reset();
     this.expectedScores?.reset();
+    if (this.association) for (const t of this.association) t.reset();
   }
 }

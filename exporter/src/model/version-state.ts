@@ -6,6 +6,7 @@
 import { SlicedWindow } from '../windows/sliced-window.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { PerformanceSlice } from './performance-slice.js';
+import { binValue } from './column-layout.js';
 import { PageHinkley } from '../performance/change-detection.js';
 
 export const SCHEMA_VIOLATION_KINDS = ['missing_field', 'unexpected_field', 'type_error'] as const;
@@ -34,6 +35,8 @@ export interface JoinedObservation {
   predicted: string | number | null;
   score: number | null;
   label: string | number;
+  /** The prediction's bin per feature (relative), for the feature–label association; may be empty. */
+  features?: number[];
 }
 
 export interface ObservedPrediction {
@@ -101,6 +104,8 @@ export class VersionState {
   labelDelayCount = 0;
   /** Classification: cumulative confusion matrix, row = actual, column = predicted. */
   readonly confusion: Float64Array | undefined;
+  /** Comparisons of this version's challenger/baseline predictions with the champion's for the same id, by role. */
+  readonly shadow = new Map<string, { compared: number; agreed: number; absoluteDifference: number }>();
   readonly changePoints = new Map<ChangeSignal, number>(CHANGE_SIGNALS.map((k) => [k, 0]));
   private readonly detectors = new Map<ChangeSignal, { detector: PageHinkley; sum: number; n: number }>(
     CHANGE_SIGNALS.map((k) => [k, { detector: new PageHinkley({ threshold: CHANGE_THRESHOLD }), sum: 0, n: 0 }]),
@@ -141,6 +146,18 @@ export class VersionState {
       if (!w.addLabelled(j.predictionAt, now)) continue;
       const slice = this.performanceSlice(w, j.predictionAt, now);
       if (slice) slices.push(slice);
+    }
+    const labelCol = this.model.layout.label;
+    if (labelCol && j.features && j.features.length === this.model.layout.features.length) {
+      const lb = binValue(labelCol, j.label);
+      if (typeof lb === 'number' && lb !== labelCol.missingIndex) {
+        for (const s of slices) {
+          if (!s.association) continue;
+          j.features.forEach((fb, i) => {
+            if (fb >= 0) s.association![i]!.add(fb, lb - labelCol.offset);
+          });
+        }
+      }
     }
     if (classes && this.confusion && j.predicted !== null) {
       const actual = classes.of(String(j.label));
@@ -248,6 +265,20 @@ export class VersionState {
       this.changePoints.set(kind, (this.changePoints.get(kind) ?? 0) + 1);
       d.detector.reset();
     }
+  }
+
+  /** Compares this version's (non-champion) prediction with the champion's prediction of the same id. */
+  observeComparison(role: string, own: string | number, champion: string | number): void {
+    let c = this.shadow.get(role);
+    if (!c) {
+      c = { compared: 0, agreed: 0, absoluteDifference: 0 };
+      this.shadow.set(role, c);
+    }
+    c.compared++;
+    if (typeof own === 'number' && typeof champion === 'number') {
+      c.absoluteDifference += Math.abs(own - champion);
+      if (own === champion) c.agreed++;
+    } else if (String(own) === String(champion)) c.agreed++;
   }
 
   /** Records one request record (successful or not): latency, outcome, resources. */

@@ -22,6 +22,7 @@ import {
 import { readTable, ReferenceReadError, type Row } from './read-table.js';
 import { fitIsotonic } from '../performance/calibration.js';
 import { referencePerformance } from './reference-performance.js';
+import { referenceAssociation } from './association-pass.js';
 
 export function profileSettings(model: ModelConfig): ProfileSettings {
   return {
@@ -186,6 +187,7 @@ export async function buildProfile(model: ModelConfig, logger: Logger, fileHash?
         ? referencePerformance(model.task, withScores ? perfRows : { predicted: perfRows.predicted, actual: perfRows.actual }, model.positiveClass, columns.filter((c) => c.role === 'feature').length)
         : undefined,
   };
+  if (columns.some((c) => c.role === 'label')) profile.association = await referenceAssociation(model, profile);
   logger.info(
     { model: model.name, rows, columns: columns.length, reference_id: profile.referenceId, seconds: (Date.now() - started) / 1000 },
     'reference profile built',

@@ -78,6 +78,8 @@ export interface ReferenceProfile {
   calibration?: { x: number[]; y: number[]; rows: number } | undefined;
   /** The model's performance on the reference rows that have a prediction and a label (metric → value). */
   performance?: Record<string, number> | undefined;
+  /** Cramér's V between each feature's bin and the label's bin on the reference rows with a label. */
+  association?: Record<string, number> | undefined;
 }
 
 export interface ProfileSettings {

@@ -19,12 +19,16 @@ export interface AppOptions {
   models: ReadonlyMap<string, ModelRuntime>;
   /** Undefined until the reference profiles are loaded. */
   ingest: () => IngestService | undefined;
+  /** Access control from --web.config.file (security headers, basic auth, ingest bearer token); see auth.ts. */
+  access?: express.RequestHandler | undefined;
 }
 
 export function createApp(opts: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // Before every route, so nothing is served (or parsed) without the configured credentials.
+  if (opts.access) app.use(opts.access);
 
   app.get('/', (_req, res) => {
     res.type('html').send(landingPage({ version: opts.version, metricsPath: opts.metricsPath, models: opts.models, ready: opts.ingest() !== undefined }));
@@ -85,7 +89,8 @@ export function createApp(opts: AppOptions): express.Express {
     const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
     if (status === 500) opts.logger.error({ err: err.message, path: req.path }, 'request failed');
     else service?.countRejection('malformed_json');
-    res.status(status).json({ error: err.message, reason: status === 500 ? 'internal' : 'malformed_request' });
+    // The reason answered is the one the rejection is counted under.
+    res.status(status).json({ error: err.message, reason: status === 500 ? 'internal' : 'malformed_json' });
   });
 
   return app;

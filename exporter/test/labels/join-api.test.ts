@@ -97,3 +97,27 @@ const CONFIG = `models:
     windows: [1m, 1h]
     positive_class: rain
 `;
+
+describe('champion and challenger on the same traffic', () => {
+  it('compares a challenger with the champion for the same id and keeps their metrics apart', async () => {
+    const fx2 = await startExporter('');
+    try {
+      const send = (p: string, body: unknown) => fetch(fx2.url + p, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+      const records = [];
+      for (let i = 0; i < 4; i++) {
+        records.push({ model: 'weather', model_version: 'v1', prediction_id: `s${i}`, features: { temp: 1, city: 'oslo' }, prediction: 'rain' });
+        records.push({ model: 'weather', model_version: 'v2', shadow: true, prediction_id: `s${i}`, features: { temp: 1, city: 'oslo' }, prediction: i < 3 ? 'rain' : 'sun' });
+      }
+      expect((await send('/api/v1/predictions', records)).status).toBe(202);
+      expect((await send('/api/v1/labels', [0, 1, 2, 3].map((i) => ({ model: 'weather', prediction_id: `s${i}`, label: 'sun' })))).status).toBe(202);
+      const m = samples(await (await fetch(`${fx2.url}/metrics`)).text());
+      expect(m.get('modelwatch_shadow_comparisons_total{model="weather",model_version="v2",role="challenger"}')).toBe(4);
+      expect(m.get('modelwatch_shadow_agreements_total{model="weather",model_version="v2",role="challenger"}')).toBe(3);
+      // One label joins both predictions of its id; each version keeps its own confusion matrix.
+      expect(m.get(cell('sun', 'rain').replace('model_version="1"', 'model_version="v1"'))).toBe(4);
+      expect(m.get(cell('sun', 'sun').replace('model_version="1"', 'model_version="v2"'))).toBe(1);
+    } finally {
+      await fx2.close();
+    }
+  });
+});

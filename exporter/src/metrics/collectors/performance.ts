@@ -34,11 +34,17 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
       },
       { name: 'modelwatch_model_performance_estimated_lower', help: 'Lower end of the 95% interval in which the realized value should fall if the calibration holds.', type: 'gauge' },
       { name: 'modelwatch_model_performance_estimated_upper', help: 'Upper end of that interval.', type: 'gauge' },
+      { name: 'modelwatch_feature_label_association', help: 'Concept: Cramér’s V between a feature’s reference bin and the label’s bin over the window’s joined predictions (absent below 30); compare with modelwatch_reference_feature_label_association.', type: 'gauge' },
+      { name: 'modelwatch_reference_feature_label_association', help: 'Cramér’s V between a feature’s bin and the label’s bin on the reference rows with a label.', type: 'gauge' },
+      { name: 'modelwatch_shadow_comparisons_total', help: 'Predictions of a challenger or baseline (role) compared with the champion’s prediction for the same prediction_id.', type: 'counter' },
+      { name: 'modelwatch_shadow_agreements_total', help: 'Of those, the ones that predicted the same (class, or exactly the same value).', type: 'counter' },
+      { name: 'modelwatch_shadow_absolute_difference_total', help: 'Regression: Σ|challenger − champion| over the compared predictions.', type: 'counter' },
       { name: 'modelwatch_reference_model_performance', help: 'The model’s performance on the reference rows that have a prediction and a label (same metric names as modelwatch_model_performance).', type: 'gauge' },
       { name: 'modelwatch_change_points_total', help: 'Change points found by a Page-Hinkley detector (delta 0.005, threshold 4, alpha 0.9999, both directions) on block means of 50 observations of a signal: error (joined error rate, or absolute error / reference label std) or score.', type: 'counter' },
     ],
     collect(emit: Emit, now: number) {
       for (const model of models.values()) {
+        for (const [feature, v] of Object.entries(model.profile.association ?? {})) emit('modelwatch_reference_feature_label_association', { model: model.name, feature }, v);
         for (const [metric, value] of Object.entries(model.profile.performance ?? {})) emit('modelwatch_reference_model_performance', { model: model.name, metric }, value);
         for (const [metric, bounds] of Object.entries(model.config.performance)) {
           if (bounds.min !== undefined) emit('modelwatch_performance_threshold', { model: model.name, metric, bound: 'min' }, bounds.min);
@@ -55,6 +61,11 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
               }
             }
           }
+          for (const [role, c] of s.shadow) {
+            emit('modelwatch_shadow_comparisons_total', { ...base, role }, c.compared);
+            emit('modelwatch_shadow_agreements_total', { ...base, role }, c.agreed);
+            if (model.config.task === 'regression') emit('modelwatch_shadow_absolute_difference_total', { ...base, role }, c.absoluteDifference);
+          }
           for (const [signal, n] of s.changePoints) emit('modelwatch_change_points_total', { ...base, signal }, n);
           for (const w of s.windows) {
             const perf = windowPerformance(model, w, now);
@@ -64,6 +75,7 @@ export function performanceCollector(models: ReadonlyMap<string, ModelRuntime>):
               if (Number.isFinite(v.lower)) emit('modelwatch_model_performance_lower', { ...wl, metric }, v.lower);
               if (Number.isFinite(v.upper)) emit('modelwatch_model_performance_upper', { ...wl, metric }, v.upper);
             }
+            for (const [feature, v] of Object.entries(perf.association)) emit('modelwatch_feature_label_association', { ...wl, feature }, v);
             for (const c of perf.perClass) if (Number.isFinite(c.value.value)) emit('modelwatch_model_class_performance', { ...wl, class: c.cls, metric: c.metric }, c.value.value);
             for (const [metric, v] of Object.entries(perf.estimated)) {
               emit('modelwatch_model_performance_estimated', { ...wl, metric }, v.value);
