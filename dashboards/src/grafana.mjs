@@ -156,15 +156,15 @@ function fieldDefaults(p, custom) {
 /**
  * A time series panel.
  * @param {object} p title, description, targets, unit, min, max, thresholds, thresholdsStyle ('off' | 'line' |
- *   'dashed' | 'line+area'), stack ('none' | 'normal' | 'percent'), fill, log (axis base), legendCalcs, links,
- *   overrides, w, h
+ *   'dashed' | 'line+area'), stack ('none' | 'normal' | 'percent'), draw ('line' | 'bars' | 'points'), fill,
+ *   log (axis base), legendCalcs, links, overrides, w, h
  */
 export function timeseries(p) {
   return {
     ...base('timeseries', p),
     fieldConfig: {
       defaults: fieldDefaults(p, {
-        drawStyle: 'line',
+        drawStyle: p.draw ?? 'line',
         lineInterpolation: 'linear',
         lineWidth: 1,
         fillOpacity: p.fill ?? (p.stack && p.stack !== 'none' ? 60 : 10),

@@ -1,6 +1,7 @@
 /**
- * modelwatch / Model: one model version in detail. Realized performance with confidence intervals and
- * bounds, labels (coverage, delay), drift by feature (scores, p-values and the Benjamini–Hochberg
+ * modelwatch / Model: one model version in detail. Realized performance with the exporter's confidence
+ * intervals, the reference's performance and bounds, estimated (label-free) performance, change points,
+ * champion vs challenger, concept drift (feature–label association), labels (coverage, delay), drift by feature (scores, p-values and the Benjamini–Hochberg
  * decision), the distribution panel for `$feature`, data quality, prediction, score and label drift,
  * latency against its objective.
  */
@@ -76,15 +77,12 @@ const pluginOptions = (o) => ({
   ...o,
 });
 
-/**
- * Bound of the Wilson score interval (z = 1.96) of the last hour's accuracy p over its n labelled
- * predictions: (p + z²/2n ± z·sqrt(p(1 − p)/n + z²/4n²)) / (1 + z²/n).
- */
-const wilson = (sign) => {
-  const p = `max(model_version:modelwatch_classifications:accuracy1h{${S}})`;
-  const n = `max(model_version:modelwatch_classifications:increase1h{${S}})`;
-  return `(${p} + 1.9208 / ${n} ${sign} 1.96 * sqrt(${p} * (1 - ${p}) / ${n} + 0.9604 / ${n} ^ 2)) / (1 + 3.8416 / ${n})`;
-};
+/** Realized metrics on a 0–1 scale, higher is better (drawn together with their intervals). */
+const RATIOS = ['accuracy', 'precision', 'recall', 'f1', 'macro_f1', 'roc_auc'];
+const RATIO_METRICS = `metric=~"${RATIOS.join('|')}"`;
+/** Estimated metrics drawn against the realized ones (Gini is 2·AUC − 1). */
+const ESTIMATED = ['accuracy', 'precision', 'recall', 'f1', 'roc_auc'];
+const ESTIMATED_METRICS = `metric=~"${ESTIMATED.join('|')}"`;
 
 const latency = (quantile) =>
   `histogram_quantile(${quantile}, sum by (le) (rate(modelwatch_prediction_latency_seconds_bucket{${S}}[$__rate_interval])))`;
@@ -92,7 +90,8 @@ const latency = (quantile) =>
 export default dashboard({
   uid: 'modelwatch-model',
   title: 'modelwatch / Model',
-  description: 'One model version: drift by feature with the exporter\'s decisions, distributions, data quality, predictions and labels, latency.',
+  description:
+    'One model version: realized and estimated performance with intervals, change points, champion vs challenger, concept drift, drift by feature with the exporter\'s decisions, distributions, data quality, predictions and labels, latency.',
   tags: ['model'],
   variables: [
     queryVariable({
@@ -216,33 +215,71 @@ export default dashboard({
 
     row('Performance'),
     timeseries({
-      title: 'Accuracy with 95 % interval (last hour)',
+      title: 'Realized performance with 95 % interval ($window)',
       description:
-        'Realized accuracy and macro-F1 over the labelled predictions of the last hour (at least 30; recording rules of alert-rules/rules), attributed to the prediction\'s time. Shaded: the Wilson 95 % interval of the accuracy for that many labelled predictions. Dashed: the configured bounds.',
+        'The exporter\'s realized performance over the window\'s labelled predictions (by prediction time; at least 30): accuracy and macro-F1 for multiclass models; accuracy, precision, recall, F1 and ROC AUC for binary models (`positive_class`). Shaded: the exporter\'s 95 % confidence interval of each (Wilson for proportions, DeLong for AUC, delta method for F1). Dashed: the same metrics on the reference rows, and the configured bounds.',
       w: 12,
       h: 9,
       unit: 'percentunit',
       softMin: null,
       max: 1,
       targets: [
-        q(`max(model_version:modelwatch_classifications:accuracy1h{${S}})`, { legend: 'accuracy' }),
-        q(wilson('-'), { legend: '95 % lower' }),
-        q(wilson('+'), { legend: '95 % upper' }),
-        q(`max(model_version:modelwatch_classifications:macro_f1_1h{${S}})`, { legend: 'macro-F1' }),
-        q(`max by (metric, bound) (modelwatch_performance_threshold{model="$model",metric=~"accuracy|macro_f1"})`, { legend: '{{metric}} {{bound}}' }),
+        q(`max by (metric) (modelwatch_model_performance{${SW},${RATIO_METRICS}})`, { legend: '{{metric}}' }),
+        q(`max by (metric) (modelwatch_model_performance_lower{${SW},${RATIO_METRICS}})`, { legend: '{{metric}} lower' }),
+        q(`max by (metric) (modelwatch_model_performance_upper{${SW},${RATIO_METRICS}})`, { legend: '{{metric}} upper' }),
+        q(`max by (metric) (modelwatch_reference_model_performance{model="$model",${RATIO_METRICS}})`, { legend: 'reference {{metric}}' }),
+        q(`max by (metric, bound) (modelwatch_performance_threshold{model="$model",${RATIO_METRICS}})`, { legend: '{{metric}} {{bound}}' }),
       ],
-      overrides: [...band('95 % lower', '95 % upper'), dashed('E')],
+      overrides: [...RATIOS.flatMap((m) => band(`${m} lower`, `${m} upper`)), dashed('D'), dashed('E')],
     }),
-    table({
-      title: 'Per class (last hour)',
+    timeseries({
+      title: 'Estimated vs realized performance ($window)',
       description:
-        'Precision, recall and F1 of each class over the labelled predictions of the last hour (classifiers), worst F1 first. A class never predicted has no precision; one that never occurred, no recall.',
+        'Binary models with `positive_class` and scores: performance estimated from the scores alone (calibrated on the reference), available before any label arrives, with the band where the realized value should fall if the calibration holds. Solid: the realized value once labels land. A realized line leaving its band means the scores no longer mean what they did on the reference.',
       w: 12,
       h: 9,
+      unit: 'percentunit',
+      softMin: null,
+      max: 1,
       targets: [
-        q(`max by (class) (model_version_class:modelwatch_classifications:precision1h{${S}})`, { instant: true, format: 'table' }),
-        q(`max by (class) (model_version_class:modelwatch_classifications:recall1h{${S}})`, { instant: true, format: 'table' }),
-        q(`max by (class) (model_version_class:modelwatch_classifications:f1_1h{${S}})`, { instant: true, format: 'table' }),
+        q(`max by (metric) (modelwatch_model_performance_estimated{${SW},${ESTIMATED_METRICS}})`, { legend: 'estimated {{metric}}' }),
+        q(`max by (metric) (modelwatch_model_performance_estimated_lower{${SW},${ESTIMATED_METRICS}})`, { legend: 'estimated {{metric}} lower' }),
+        q(`max by (metric) (modelwatch_model_performance_estimated_upper{${SW},${ESTIMATED_METRICS}})`, { legend: 'estimated {{metric}} upper' }),
+        q(`max by (metric) (modelwatch_model_performance{${SW},${ESTIMATED_METRICS}})`, { legend: 'realized {{metric}}' }),
+      ],
+      overrides: [
+        ...ESTIMATED.flatMap((m) => band(`estimated ${m} lower`, `estimated ${m} upper`)),
+        byQuery('A', [{ id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } }]),
+        byQuery('D', [{ id: 'custom.lineWidth', value: 2 }]),
+      ],
+    }),
+    table({
+      title: 'Realized performance ($window), all metrics',
+      description:
+        'Every metric the exporter reports for the window (classification: accuracy, precision, recall, F1, ROC AUC, Gini, KS, log loss, Brier; regression: MAE, RMSE, MAPE, R², adjusted R², median AE) with its 95 % interval, next to the same metric on the reference rows.',
+      w: 8,
+      h: 9,
+      targets: [
+        q(`max by (metric) (modelwatch_model_performance{${SW}})`, { instant: true, format: 'table' }),
+        q(`max by (metric) (modelwatch_model_performance_lower{${SW}})`, { instant: true, format: 'table' }),
+        q(`max by (metric) (modelwatch_model_performance_upper{${SW}})`, { instant: true, format: 'table' }),
+        q(`max by (metric) (modelwatch_reference_model_performance{model="$model"})`, { instant: true, format: 'table' }),
+      ],
+      columns: { A: 'Window', B: '95 % lower', C: '95 % upper', D: 'Reference' },
+      decimals: 3,
+      sortBy: 'metric',
+      sortDesc: false,
+    }),
+    table({
+      title: 'Per class ($window)',
+      description:
+        'Precision, recall and F1 of each class over the window\'s labelled predictions (classifiers; at least 30), worst F1 first. A class never predicted has no precision.',
+      w: 8,
+      h: 9,
+      targets: [
+        q(`max by (class) (modelwatch_model_class_performance{${SW},metric="precision"})`, { instant: true, format: 'table' }),
+        q(`max by (class) (modelwatch_model_class_performance{${SW},metric="recall"})`, { instant: true, format: 'table' }),
+        q(`max by (class) (modelwatch_model_class_performance{${SW},metric="f1"})`, { instant: true, format: 'table' }),
       ],
       columns: { A: 'Precision', B: 'Recall', C: 'F1' },
       sortBy: 'F1',
@@ -254,7 +291,7 @@ export default dashboard({
     table({
       title: 'Confusion matrix (time range)',
       description: 'Labelled predictions over the dashboard time range: one row per actual class, one column per predicted class.',
-      w: 12,
+      w: 8,
       h: 9,
       targets: [q(`sum by (actual, predicted) (increase(modelwatch_classifications_total{${S}}[$__range]))`, { instant: true, format: 'table' })],
       decimals: 0,
@@ -281,6 +318,111 @@ export default dashboard({
         ]),
         dashed('D'),
       ],
+    }),
+
+    stat({
+      title: 'Change points (time range)',
+      description:
+        'Change points the exporter\'s Page-Hinkley detectors found over the dashboard time range: `error` (error rate, or absolute error relative to the reference label spread) and `score` (mean score), each on blocks of 50 observations. Any is worth a look at the panels above.',
+      w: 4,
+      unit: 'short',
+      decimals: 0,
+      graph: false,
+      thresholds: thresholds([['green', null], ['orange', 1]]),
+      targets: [q(`sum by (signal) (increase(modelwatch_change_points_total{${S}}[$__range]))`, { legend: '{{signal}}', instant: true })],
+    }),
+    timeseries({
+      title: 'Change points over time',
+      description: 'When the change points were found: detections per interval, by signal (error, score).',
+      w: 8,
+      unit: 'short',
+      draw: 'bars',
+      fill: 80,
+      targets: [q(`sum by (signal) (increase(modelwatch_change_points_total{${S}}[$__rate_interval]))`, { legend: '{{signal}}' })],
+    }),
+
+    row('Champion vs challenger'),
+    table({
+      title: 'Challengers vs the champion (time range)',
+      description:
+        'Challenger and baseline versions (`role`, or `"shadow": true`) of the model: the share of their predictions that agree with the champion\'s prediction for the same prediction_id, and how many were compared, over the dashboard time range. All versions of the model, whichever version is selected.',
+      w: 12,
+      h: 8,
+      targets: [
+        q(
+          `sum by (model_version, role) (increase(modelwatch_shadow_agreements_total{model="$model"}[$__range])) / (sum by (model_version, role) (increase(modelwatch_shadow_comparisons_total{model="$model"}[$__range])) > 0)`,
+          { instant: true, format: 'table' },
+        ),
+        q(`sum by (model_version, role) (increase(modelwatch_shadow_comparisons_total{model="$model"}[$__range]))`, { instant: true, format: 'table' }),
+      ],
+      columns: { A: 'Agreement', B: 'Compared' },
+      sortBy: 'Agreement',
+      sortDesc: false,
+      overrides: [
+        colouredCell('Agreement', [
+          { id: 'unit', value: 'percentunit' },
+          { id: 'decimals', value: 1 },
+          { id: 'thresholds', value: thresholds([['orange', null], ['green', 0.9]]) },
+        ]),
+        byName('Compared', [{ id: 'unit', value: 'short' }, { id: 'decimals', value: 0 }]),
+      ],
+    }),
+    barGauge({
+      title: 'Performance by version ($window)',
+      description:
+        'The realized performance of every version of the model in the window, side by side: champion, challengers and baselines each have their own labelled predictions (a label joins all predictions of its prediction_id).',
+      w: 12,
+      h: 8,
+      unit: 'percentunit',
+      decimals: 1,
+      min: 0,
+      max: 1,
+      thresholds: thresholds([['red', null], ['orange', 0.5], ['green', 0.8]]),
+      targets: [
+        q(`max by (model_version, metric) (modelwatch_model_performance{model="$model",window="$window",${RATIO_METRICS}})`, {
+          legend: '{{model_version}} {{metric}}',
+          instant: true,
+        }),
+      ],
+    }),
+
+    row('Concept drift'),
+    table({
+      title: 'Feature–label association ($window) vs reference',
+      description:
+        'Cramér\'s V between each feature (on its reference bins) and the label, over the window\'s labelled predictions (at least 30) and on the reference rows. The inputs can keep their distribution while their relation to the outcome changes (concept drift): a large difference is a reason to retrain even when no feature drifted. Largest difference first.',
+      w: 12,
+      h: 9,
+      targets: [
+        q(`max by (feature) (modelwatch_feature_label_association{${SW},${FEATURES}})`, { instant: true, format: 'table' }),
+        q(`max by (feature) (modelwatch_reference_feature_label_association{model="$model",${FEATURES}})`, { instant: true, format: 'table' }),
+        q(
+          `abs(max by (feature) (modelwatch_feature_label_association{${SW},${FEATURES}}) - max by (feature) (modelwatch_reference_feature_label_association{model="$model",${FEATURES}}))`,
+          { instant: true, format: 'table' },
+        ),
+      ],
+      columns: { A: 'Window', B: 'Reference', C: 'Difference' },
+      sortBy: 'Difference',
+      decimals: 3,
+      overrides: [
+        byName('feature', [{ id: 'links', value: [selectFeature('${__data.fields.feature}')] }]),
+        colouredCell('Difference', [{ id: 'thresholds', value: thresholds([['green', null], ['orange', 0.1], ['red', 0.2]]) }]),
+      ],
+    }),
+    timeseries({
+      title: '$feature: association with the label vs reference',
+      description: 'Cramér\'s V between $feature and the label over the window\'s labelled predictions; dashed: the same on the reference rows.',
+      w: 12,
+      h: 9,
+      unit: 'none',
+      decimals: 3,
+      min: 0,
+      max: 1,
+      targets: [
+        q(`max(modelwatch_feature_label_association{${SWF}})`, { legend: 'window' }),
+        q(`max(modelwatch_reference_feature_label_association{model="$model",feature="$feature"})`, { legend: 'reference' }),
+      ],
+      overrides: [dashed('B')],
     }),
 
     row('Labels'),

@@ -2,7 +2,7 @@
  * modelwatch / Operations: the model service and the exporter as services. Requests, failures and latency
  * against the objective, ingest throughput and refusals, label joins, tailed files, the watched
  * model-server processes, per-request resources and inference cost, the exporter's own resources, and how
- * long Prometheus's scrapes of it take.
+ * long Prometheus's scrapes of it take, and the requests it refused for missing or wrong credentials.
  */
 import {
   byQuery,
@@ -417,6 +417,27 @@ export default dashboard({
       unit: 'short',
       min: 0,
       targets: [q(`sum by (instance) (changes(process_start_time_seconds{${T}}[$__rate_interval]))`, { legend: '{{instance}}' })],
+    }),
+
+    row('Access control'),
+    timeseries({
+      title: 'Unauthorized requests by endpoint',
+      description:
+        'Requests the exporter refused with 401 per second, by endpoint class: `metrics` (scrapes), `ingest` (prediction and label posts), `other`. Refused scrapes mean a Prometheus with wrong credentials; refused ingest, a client with a wrong or missing token; steady `other`, probing. See docs/security.md.',
+      w: 16,
+      unit: 'reqps',
+      min: 0,
+      targets: [q(`sum by (endpoint) (rate(modelwatch_http_unauthorized_total{${T}}[$__rate_interval]))`, { legend: '{{endpoint}}' })],
+    }),
+    stat({
+      title: 'Unauthorized requests (time range)',
+      description: 'Requests refused with 401 over the dashboard time range, by endpoint class. Orange from one.',
+      w: 8,
+      unit: 'short',
+      decimals: 0,
+      graph: false,
+      thresholds: thresholds([['green', null], ['orange', 1]]),
+      targets: [q(`sum by (endpoint) (increase(modelwatch_http_unauthorized_total{${T}}[$__range]))`, { legend: '{{endpoint}}', instant: true })],
     }),
 
     row('Scrapes'),

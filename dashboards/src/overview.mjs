@@ -1,6 +1,7 @@
 /**
  * modelwatch / Overview: every model at once. Traffic, refused records, latency, drifted-feature share,
- * data-quality headlines, labels received, freshness and firing alerts, with links to the model dashboard.
+ * data-quality headlines, realized and estimated performance, change points, labels received, freshness
+ * and firing alerts, with links to the model dashboard.
  */
 import {
   byName,
@@ -280,6 +281,43 @@ export default dashboard({
       thresholdsStyle: 'line',
       links: toModel,
       targets: [q(`max by (model, model_version) (modelwatch_label_coverage_ratio{${MW}})`, { legend: '{{model}} {{model_version}}' })],
+    }),
+
+    timeseries({
+      title: 'Realized vs estimated performance ($window)',
+      description:
+        'The exporter\'s realized performance of each version over the selected window\'s labelled predictions (solid), next to the performance estimated from the scores before labels arrive (dashed; binary models with `positive_class` and scores). An estimate far from the realized value once labels land means the scores\' calibration no longer holds. Interval bands are on the model dashboard.',
+      w: 12,
+      unit: 'percentunit',
+      softMin: null,
+      max: 1,
+      links: toModel,
+      targets: [
+        q(`max by (model, model_version, metric) (modelwatch_model_performance{${MW},metric=~"accuracy|macro_f1|f1|roc_auc"})`, {
+          legend: '{{model}} {{model_version}} realized {{metric}}',
+        }),
+        q(`max by (model, model_version, metric) (modelwatch_model_performance_estimated{${MW},metric=~"accuracy|f1|roc_auc"})`, {
+          legend: '{{model}} {{model_version}} estimated {{metric}}',
+        }),
+      ],
+      overrides: [dashed('B')],
+    }),
+    stat({
+      title: 'Change points (time range)',
+      description:
+        'Change points the exporter\'s Page-Hinkley detectors found over the dashboard time range, per version and signal: `error` (error rate, or relative absolute error) and `score` (mean score). Orange from one.',
+      w: 12,
+      unit: 'short',
+      decimals: 0,
+      graph: false,
+      thresholds: thresholds([['green', null], ['orange', 1]]),
+      links: toModel,
+      targets: [
+        q(`sum by (model, model_version, signal) (increase(modelwatch_change_points_total{${M}}[$__range]))`, {
+          legend: '{{model}} {{model_version}} {{signal}}',
+          instant: true,
+        }),
+      ],
     }),
 
     row('Freshness and alerts'),

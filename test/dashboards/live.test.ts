@@ -6,8 +6,12 @@
  * The demo runs on a copy of its configuration that switches on what the bundled one leaves off, so that
  * those panels have data too: performance bounds, a latency objective, a process watch (on this test's
  * process) with a disk path, cost rates, metadata and a tailed prediction file; a few failed requests are
- * posted. GPU metrics (no nvidia-smi; the watch is off) and regression metrics (the demo model is a
- * classifier) stay absent: their queries only have to parse.
+ * posted, and challenger predictions of a second weather version (for the same ids as champion predictions,
+ * then labelled). The demo model is multiclass, so the label-free estimated performance (binary models with
+ * `positive_class` and scores) comes from a second, small binary model added to the copy, with a reference
+ * written by this test and a few posted predictions and labels: the queries reading the estimated families
+ * are run with that model selected. GPU metrics (no nvidia-smi; the watch is off) and regression metrics
+ * (both models are classifiers) stay absent: their queries only have to parse.
  *
  * Every variable query must resolve to values (the ones used below among them), and every panel query,
  * with its variables substituted as Grafana would, must parse and return data, except the queries that
@@ -66,6 +70,13 @@ const NO_DATA_HERE: Record<string, string> = {
   'overview.json "Regression R² (last hour)" B': 'bounds of regression metrics: the demo model is a classifier',
   'model.json "Regression error (last hour)" D': 'bounds of regression metrics: the demo model is a classifier',
 };
+/** The binary model added to the demo's configuration, for the estimated-performance panels. */
+const BINARY = { model: 'churn', model_version: 'v1', feature: 'tenure' };
+/** Families only the binary model produces: queries reading them run with it selected. */
+const BINARY_ONLY = ['modelwatch_model_performance_estimated', 'modelwatch_model_performance_estimated_lower', 'modelwatch_model_performance_estimated_upper'];
+/** The weather version posted as a challenger of the demo's. */
+const CHALLENGER_VERSION = 'challenger-1';
+
 /** Grafana's built-in durations, as for a dashboard showing the last 5 minutes scraped every second. */
 const DURATIONS = { __range: '5m', __rate_interval: '15s', __interval: '1s' };
 const DATA_TIMEOUT_MS = 60_000;
@@ -91,6 +102,20 @@ function demoConfig(dir: string): string {
     cost: { cpu_hour: 0.04, per_1k_requests: 0.01 },
     metadata: { team: 'forecasting' },
   });
+  doc.models.push({
+    name: BINARY.model,
+    task: 'classification',
+    positive_class: 'yes',
+    reference: { path: join(dir, 'churn-reference.csv') },
+    features: [
+      { name: 'tenure', type: 'numeric' },
+      { name: 'plan', type: 'categorical' },
+    ],
+    prediction_field: 'prediction',
+    score_field: 'score',
+    label_field: 'label',
+    windows: ['5m', '1h'],
+  });
   doc.sources = [{ type: 'file', path: join(dir, 'predictions.jsonl') }];
   doc.defaults = { ...((doc.defaults as object | undefined) ?? {}), gpu_watch: false };
   return stringify(doc);
@@ -103,11 +128,76 @@ function records(n: number, idPrefix: string): Array<Record<string, unknown>> {
   return Array.from({ length: n }, () => ({ ...gen.next(start) }));
 }
 
+/**
+ * Rows of the binary model: the score is P(yes) and the label is drawn with that probability, so the
+ * scores are calibrated; the prediction is the score thresholded at 0.5. Deterministic (a fixed LCG).
+ */
+function binaryRows(n: number, seed: number): Array<{ tenure: number; plan: string; score: number; prediction: string; label: string }> {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+  return Array.from({ length: n }, () => {
+    const tenure = Math.round(next() * 60);
+    const plan = ['basic', 'plus', 'pro'][Math.floor(next() * 3)] as string;
+    const score = Math.round((0.1 + 0.8 * (1 - tenure / 60)) * 1000) / 1000;
+    return { tenure, plan, score, prediction: score >= 0.5 ? 'yes' : 'no', label: next() < score ? 'yes' : 'no' };
+  });
+}
+
+function binaryReferenceCsv(): string {
+  const rows = binaryRows(400, 11);
+  return ['tenure,plan,prediction,score,label', ...rows.map((r) => `${r.tenure},${r.plan},${r.prediction},${r.score},${r.label}`)].join('\n') + '\n';
+}
+
+async function post(url: string, path: 'predictions' | 'labels', body: unknown[]): Promise<void> {
+  const response = await fetch(`${url}/api/v1/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status, path).toBe(202);
+  expect(((await response.json()) as { rejected: number }).rejected, path).toBe(0);
+}
+
+/**
+ * One batch of shadow traffic: champion predictions, the challenger's for the same ids (disagreeing on
+ * every fourth), then their labels; and binary-model predictions with labels.
+ */
+async function postBatch(url: string, batch: number): Promise<void> {
+  const champion = records(40, `shadow-${batch}-`);
+  const classes = [...new Set(champion.map((r) => String(r.prediction)))];
+  const challenger = champion.map((r, i) => ({
+    ...r,
+    model_version: CHALLENGER_VERSION,
+    role: 'challenger',
+    prediction: i % 4 === 0 ? (classes.find((c) => c !== r.prediction) ?? r.prediction) : r.prediction,
+  }));
+  await post(url, 'predictions', champion);
+  await post(url, 'predictions', challenger);
+  const weatherLabels = champion.map((r) => ({ model: DEMO_MODEL_NAME, prediction_id: r.prediction_id, label: r.prediction }));
+  await post(url, 'labels', weatherLabels);
+  const rows = binaryRows(60, 100 + batch);
+  const ids = rows.map((_r, i) => `churn-${batch}-${i}`);
+  await post(
+    url,
+    'predictions',
+    rows.map((r, i) => ({ model: BINARY.model, model_version: BINARY.model_version, prediction_id: ids[i], features: { tenure: r.tenure, plan: r.plan }, prediction: r.prediction, score: r.score })),
+  );
+  await post(url, 'labels', rows.map((r, i) => ({ model: BINARY.model, prediction_id: ids[i], label: r.label })));
+}
+
+/** A series' display name from a legend format, as Grafana renders `{{label}}`. */
+function legendName(format: string | undefined, metric: Record<string, string>): string {
+  return (format ?? '').replace(/\{\{\s*(\w+)\s*\}\}/g, (_m, label: string) => metric[label] ?? '');
+}
+
 describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prometheus', () => {
   let exporter: ExporterProcess | undefined;
   let stack: Stack | undefined;
   let storage: string | undefined;
   let values: Record<string, string> = {};
+  /** The values with the binary model selected. */
+  let binaryValues: Record<string, string> = {};
+  /** The values a query runs with: the binary model's for the families only it produces. */
+  const valuesFor = (expr: string): Record<string, string> => (modelwatchNamesIn(expr, rules).some((n) => BINARY_ONLY.includes(n)) ? binaryValues : values);
 
   beforeAll(async () => {
     // in CI a missing Prometheus fails the whole suite, naming the package
@@ -115,16 +205,17 @@ describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prom
     if (!existsSync(join(REPO, 'exporter', 'dist', 'cli.js'))) throw new Error('the exporter is not built: run npm run build:exporter');
     storage = mkdtempSync(join(tmpdir(), 'modelwatch-dashboards-demo-'));
     writeFileSync(join(storage, 'predictions.jsonl'), records(50, 'file-').map((r) => JSON.stringify(r)).join('\n') + '\n');
+    writeFileSync(join(storage, 'churn-reference.csv'), binaryReferenceCsv());
     const config = join(storage, 'modelwatch.yml');
     writeFileSync(config, demoConfig(storage));
     exporter = await startExporterProcess(['demo', `--config.file=${config}`, '--demo.drift-after=1s', `--storage.path=${join(storage, 'state')}`]);
     const target = new URL(exporter.url).host;
     await waitUntil(async () => (await fetch(`${exporter!.url}/-/ready`)).ok, { timeoutMs: 20_000, description: 'the exporter ready' });
     // a few failed requests (the replayer sends none)
-    const failed = records(5, 'failed-').map((r) => ({ ...r, status: 'error', error: 'timeout' }));
-    const response = await fetch(`${exporter.url}/api/v1/predictions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(failed) });
-    expect(response.status).toBe(202);
-    expect(((await response.json()) as { rejected: number }).rejected).toBe(0);
+    await post(exporter.url, 'predictions', records(5, 'failed-').map((r) => ({ ...r, status: 'error', error: 'timeout' })));
+    // shadow and binary traffic in two batches: the counters' series exist before Prometheus first scrapes
+    // them, so only the second batch is an increase Prometheus can see
+    await postBatch(exporter.url, 1);
 
     const dir = stackDir();
     const ruleFiles: string[] = [];
@@ -140,6 +231,8 @@ describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prom
     await stack.prometheus.waitForTargetsUp(JOB, { timeoutMs: 20_000 });
     // rates need two scrapes inside their window
     await stack.prometheus.waitForQuery(`rate(modelwatch_predictions_total{job="${JOB}"}[${DURATIONS.__rate_interval}]) > 0`, undefined, { timeoutMs: 20_000 });
+    await stack.prometheus.waitForQuery(`modelwatch_shadow_comparisons_total{job="${JOB}"}`, (s) => s.length > 0, { timeoutMs: 20_000 });
+    await postBatch(exporter.url, 2);
     values = {
       ...DURATIONS,
       model: DEMO_MODEL_NAME,
@@ -149,6 +242,7 @@ describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prom
       job: JOB,
       instance: target,
     };
+    binaryValues = { ...values, ...BINARY };
   }, 60_000);
 
   afterAll(async () => {
@@ -204,7 +298,7 @@ describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prom
         // the families read directly and through recording rules
         const names = [...modelwatchNamesIn(q.target.expr, rules), ...recordedNamesIn(q.target.expr, rules).flatMap((r) => recordInputs(r, rules))];
         const parseOnly = (names.length > 0 && names.every((n) => ABSENT.includes(n))) || q.where in NO_DATA_HERE;
-        return { where: q.where, expr: substitute(q.target.expr, values), parseOnly };
+        return { where: q.where, expr: substitute(q.target.expr, valuesFor(q.target.expr)), parseOnly };
       });
       expect(checks.length).toBeGreaterThan(150);
       // every exception names a real query
@@ -299,30 +393,45 @@ describe.skipIf(gate.skip)('dashboards against the exporter demo and a real Prom
     for (const f of features) expect(DEMO_STABLE_FEATURES as readonly string[], `${f} flagged`).not.toContain(f);
   }, 50_000);
 
-  it('the accuracy panel\'s 95 % band is the Wilson interval of the recorded accuracy and count', async () => {
-    const panel = dashboards.flatMap((d) => allPanels(d.json)).find((p) => p.title === 'Accuracy with 95 % interval (last hour)');
-    const expr = (refId: string) => substitute(panel?.targets?.find((t) => t.refId === refId)?.expr ?? 'missing', values);
-    const sel = `{model="${values.model}",model_version="${values.model_version}"}`;
-    // one instant for all five, so the rules' evaluations cannot move in between
-    const at = Date.now() / 1000;
-    await nonEmpty(expr('A'), 'accuracy');
-    const one = async (e: string) => (await stack!.prometheus.query(e, at))[0]?.value;
-    const [p, n, accuracy, lower, upper] = await Promise.all([
-      one(`max(model_version:modelwatch_classifications:accuracy1h${sel})`),
-      one(`max(model_version:modelwatch_classifications:increase1h${sel})`),
-      one(expr('A')),
-      one(expr('B')),
-      one(expr('C')),
-    ]);
-    for (const v of [p, n, accuracy, lower, upper]) expect(v).toEqual(expect.any(Number));
-    const z = 1.96;
-    const centre = (p! + (z * z) / (2 * n!)) / (1 + (z * z) / n!);
-    const half = (z * Math.sqrt((p! * (1 - p!)) / n! + (z * z) / (4 * n! * n!))) / (1 + (z * z) / n!);
-    expect(n!).toBeGreaterThanOrEqual(30);
-    expect(accuracy).toBe(p);
-    expect(lower!).toBeCloseTo(centre - half, 9);
-    expect(upper!).toBeCloseTo(centre + half, 9);
-    expect(0 <= lower! && lower! < accuracy! && accuracy! < upper! && upper! <= 1).toBe(true);
+  it('band panels: every band\'s lower and upper series exist with the names the overrides use, around their value', async () => {
+    const bands = dashboards.flatMap((d) =>
+      allPanels(d.json)
+        .filter((p) => p.type === 'timeseries')
+        .map((panel) => {
+          const pairs = ((panel.fieldConfig?.overrides ?? []) as Array<{ matcher: { options: string }; properties: Array<{ id: string; value: unknown }> }>).flatMap((o) =>
+            o.properties.filter((x) => x.id === 'custom.fillBelowTo').map((x) => ({ upper: o.matcher.options, lower: x.value as string })),
+          );
+          return { where: `${d.file} "${panel.title}"`, panel, pairs };
+        })
+        .filter((b) => b.pairs.length > 0),
+    );
+    expect(bands.map((b) => b.where).sort()).toEqual(['model.json "Estimated vs realized performance ($window)"', 'model.json "Realized performance with 95 % interval ($window)"']);
+    for (const { where, panel, pairs } of bands) {
+      // one instant for every query of the panel, so the exporter's gauges cannot move in between
+      const at = Date.now() / 1000;
+      const series = new Map<string, number>();
+      for (const t of panel.targets ?? []) {
+        const expr = substitute(t.expr, valuesFor(t.expr));
+        await nonEmpty(expr, `${where} ${t.refId}`);
+        for (const s of await stack!.prometheus.query(expr, at)) series.set(legendName(t.legendFormat, s.metric as Record<string, string>), s.value);
+      }
+      const drawn = pairs.filter((p) => series.has(p.upper));
+      expect(drawn.length, `${where}: no band among ${[...series.keys()].join(', ')}`).toBeGreaterThan(0);
+      for (const { lower, upper } of drawn) {
+        const value = series.get(upper.replace(/ upper$/, ''));
+        expect(series.get(lower), `${where}: ${upper} without ${lower}`).toEqual(expect.any(Number));
+        expect(value, `${where}: ${upper} without its value`).toEqual(expect.any(Number));
+        expect(series.get(lower)! <= value! && value! <= series.get(upper)!, `${where}: ${lower} ${series.get(lower)} ≤ ${value} ≤ ${series.get(upper)}`).toBe(true);
+      }
+    }
+  });
+
+  it('champion vs challenger: the agreement the table shows is the share of the challenger\'s posted predictions that agree', async () => {
+    const panel = dashboards.flatMap((d) => allPanels(d.json)).find((p) => p.title === 'Challengers vs the champion (time range)');
+    const agreement = await nonEmpty(substitute(panel?.targets?.find((t) => t.refId === 'A')?.expr ?? 'missing', values), 'the agreement');
+    expect(agreement.map((s) => s.metric)).toEqual([{ model_version: CHALLENGER_VERSION, role: 'challenger' }]);
+    // every fourth of the posted challenger predictions disagrees (the second batch is the increase seen)
+    expect(agreement[0]!.value).toBeCloseTo(0.75, 6);
   });
 
   it('the heatmap query returns one series per latency bucket', async () => {
