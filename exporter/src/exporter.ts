@@ -137,6 +137,7 @@ export class Exporter {
       version,
       metricsPath,
       maxRequestBytes: config.maxRequestBytes,
+      maxRecordsPerRequest: config.maxRecordsPerRequest,
       logger,
       registry: this.registry,
       models: this.models,

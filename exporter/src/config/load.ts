@@ -94,6 +94,7 @@ export interface ExporterConfig {
   maxRecordFields: number;
   /** Longest key or string value of a record, in UTF-8 bytes. */
   maxStringBytes: number;
+  maxRecordsPerRequest: number;
   storagePath: string;
 }
 
@@ -182,6 +183,7 @@ function resolveConfig(cfg: ParsedConfig, file: string): ExporterConfig {
     maxRequestBytes: cfg.server.max_request_bytes,
     maxRecordFields: cfg.server.max_record_fields,
     maxStringBytes: cfg.server.max_string_bytes,
+    maxRecordsPerRequest: cfg.server.max_records_per_request,
     storagePath: path.resolve(base, cfg.storage.path),
   };
 }

@@ -147,6 +147,7 @@ export const serverSchema = z
   .object({
     max_request_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
     max_record_fields: z.number().int().min(20).max(1_000_000).default(1000),
+    max_records_per_request: z.number().int().min(1).max(10_000_000).default(100_000),
     max_string_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(64 * 1024),
   })
   .strict();

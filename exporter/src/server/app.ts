@@ -4,7 +4,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { IngestResult, IngestService } from '../ingest/ingest-service.js';
-import { parseBody } from '../ingest/parse-body.js';
+import { parseBody, TooManyRecordsError } from '../ingest/parse-body.js';
 import type { Logger } from '../log/logger.js';
 import type { ModelRuntime } from '../model/model-runtime.js';
 import type { ScrapeRegistry } from '../metrics/scrape-registry.js';
@@ -14,6 +14,8 @@ export interface AppOptions {
   version: string;
   metricsPath: string;
   maxRequestBytes: number;
+  /** Most records one request may carry (larger bodies get 413). */
+  maxRecordsPerRequest?: number;
   logger: Logger;
   registry: ScrapeRegistry;
   models: ReadonlyMap<string, ModelRuntime>;
@@ -64,7 +66,15 @@ export function createApp(opts: AppOptions): express.Express {
       return;
     }
     const text = typeof req.body === 'string' ? req.body : '';
-    const items = parseBody(text, req.get('content-type'));
+    let items;
+    try {
+      items = parseBody(text, req.get('content-type'), opts.maxRecordsPerRequest);
+    } catch (err) {
+      if (!(err instanceof TooManyRecordsError)) throw err;
+      service.countRejection('too_large');
+      res.status(413).json({ error: err.message, reason: 'too_large' });
+      return;
+    }
     const source = `http:${kind}`;
     const result: IngestResult = kind === 'predictions' ? service.ingestPredictions(items, source) : service.ingestLabels(items, source);
     // 202 when anything was taken; 400 when every record was refused, so a wholly bad batch is not mistaken for success.
