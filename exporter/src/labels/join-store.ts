@@ -74,6 +74,8 @@ export class JoinStore {
   private readonly labels = new Map<string, PendingLabel>();
   /** Recently joined ids (to count late duplicate labels), kept for the TTL. */
   private readonly joined = new Map<string, number>();
+  /** Eviction iterators per map (see oldestKey). */
+  private readonly cursors = new Map<ReadonlyMap<string, unknown>, Iterator<string>>();
   private fd: number | undefined;
   private journalLines = 0;
   private readonly clock: () => number;
@@ -195,16 +197,33 @@ export class JoinStore {
   }
 
   private evictOldest(side: JoinSide): void {
-    const first = (side === 'prediction' ? this.predictions : this.labels).keys().next();
-    if (!first.done) this.drop(first.value, side);
+    const first = this.oldestKey(side === 'prediction' ? this.predictions : this.labels);
+    if (first !== undefined) this.drop(first, side);
+  }
+
+  /**
+   * The oldest key of a map the caller then deletes, from an iterator kept between calls. `map.keys().next()`
+   * walks over every entry deleted from the front since V8 last compacted the map, so at the cap each eviction
+   * cost time proportional to the evictions before it. Keys before the iterator's position have all been
+   * returned and deleted, and a re-inserted key moves to the end, so the next key is always the oldest live one.
+   */
+  private oldestKey(map: ReadonlyMap<string, unknown>): string | undefined {
+    let it = this.cursors.get(map);
+    let next = it?.next();
+    if (!next || next.done) {
+      it = map.keys();
+      this.cursors.set(map, it);
+      next = it.next();
+    }
+    return next.done ? undefined : next.value;
   }
 
   private markJoined(key: string, model: string, id: string): void {
     this.joined.delete(key);
     this.joined.set(key, this.clock());
     if (this.joined.size > this.opts.maxPending) {
-      const oldest = this.joined.keys().next();
-      if (!oldest.done) this.joined.delete(oldest.value);
+      const oldest = this.oldestKey(this.joined);
+      if (oldest !== undefined) this.joined.delete(oldest);
     }
     this.log({ o: 'j', m: model, i: id });
   }
