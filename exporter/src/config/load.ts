@@ -292,7 +292,8 @@ function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+/** The candidate closest to a misspelt word (Levenshtein, case-insensitive), if it is close enough. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { createSecureContext, type SecureContextOptions } from 'node:tls';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, formatPath } from '../config/load.js';
+import { closest, ConfigError, formatPath } from '../config/load.js';
 import type { Logger } from '../log/logger.js';
 import { Secret } from './secret.js';
 import {
@@ -440,30 +440,3 @@ function valueAt(raw: unknown, p: ReadonlyArray<PropertyKey>): unknown {
   return cur;
 }
 
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = distance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      bestDistance = d;
-      best = c;
-    }
-  }
-  return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] as number;
-      row[j] = Math.min((row[j] as number) + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length] as number;
-}
