@@ -206,7 +206,7 @@ export async function startExporter(args, { onLog, readyTimeoutMs = 300_000, nod
   let stderr = '';
   let rest = '';
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  const url = await new Promise((resolve, reject) => {
+  const listening = new Promise((resolve, reject) => {
     // "listening" is logged at info level, before the reference profiles are loaded.
     const timer = setTimeout(() => reject(new Error(`exporter did not start listening within 60 s (is --log.level info or debug?); stderr: ${stderr}`)), 60_000);
     child.stdout.setEncoding('utf8');
@@ -239,6 +239,14 @@ export async function startExporter(args, { onLog, readyTimeoutMs = 300_000, nod
       reject(new Error(`exporter exited (${code}) before listening; stderr: ${stderr}`));
     });
   });
+  let url;
+  try {
+    url = await listening;
+  } catch (err) {
+    // Never leave a half-started exporter behind.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw err;
+  }
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const deadline = Date.now() + readyTimeoutMs;
   while (Date.now() < deadline) {

@@ -155,6 +155,7 @@ export async function run({ quick = false, records, every, log = console.error }
   };
   result.loadBefore = await waitForQuiet({ log });
   const w = await runWorker(['--records', String(records), '--every', String(every), '--reference', files.wide.path]);
+  await rm(path.join(STORAGE, 'label-joins.ndjson'), { force: true }); // hundreds of MB, not needed afterwards
   result.loadAfter = await loadSnapshot();
   result.seconds = w.seconds;
   result.settings = w.settings;
