@@ -6,7 +6,7 @@
 import { SlicedWindow } from '../windows/sliced-window.js';
 import type { ModelRuntime } from './model-runtime.js';
 import { PerformanceSlice } from './performance-slice.js';
-import { binValue } from './column-layout.js';
+import { binValue, type LayoutColumn } from './column-layout.js';
 import { PageHinkley } from '../performance/change-detection.js';
 
 export const SCHEMA_VIOLATION_KINDS = ['missing_field', 'unexpected_field', 'type_error'] as const;
@@ -220,9 +220,10 @@ export class VersionState {
         if (v < bounds.low || v > bounds.high) extreme++;
       }
     }
-    for (const col of layout.features) {
-      if (col.numericIndex >= 0) continue;
-      const b = bins[layout.columns.indexOf(col)] as number;
+    for (let i = 0; i < layout.columns.length; i++) {
+      const col = layout.columns[i] as LayoutColumn;
+      if (col.numericIndex >= 0 || col.profile.role !== 'feature') continue;
+      const b = bins[i] as number;
       if (b < 0 || b === col.missingIndex) continue;
       present++;
       if (b === col.unseenIndex) extreme++;

@@ -1,6 +1,7 @@
 /**
  * Hellinger distance between two distributions over the same bins.
  */
+import { pairTotals } from './pair-totals.js';
 
 /**
  * Hellinger distance in [0, 1]:
@@ -18,18 +19,10 @@
  * different lengths.
  */
 export function hellingerDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  const totals = pairTotals(p, q, 'Hellinger');
+  if (!totals) return Number.NaN;
+  const [sp, sq] = totals;
   const n = p.length;
-  if (q.length !== n) throw new RangeError(`Hellinger needs the same bins on both sides (${n} vs ${q.length})`);
-  let sp = 0;
-  let sq = 0;
-  for (let i = 0; i < n; i++) {
-    const a = p[i] as number;
-    const b = q[i] as number;
-    if (!(a >= 0 && b >= 0)) return Number.NaN;
-    sp += a;
-    sq += b;
-  }
-  if (!(sp > 0 && sq > 0) || !Number.isFinite(sp) || !Number.isFinite(sq)) return Number.NaN;
   let sum = 0;
   for (let i = 0; i < n; i++) {
     const a = (p[i] as number) / sp;
