@@ -19,7 +19,7 @@ import { pairTotals } from './pair-totals.js';
  * different lengths.
  */
 export function hellingerDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  const totals = pairTotals(p, q, 'Hellinger');
+  const totals = pairTotals(p, q, 'Hellinger needs the same bins on both sides');
   if (!totals) return Number.NaN;
   const [sp, sq] = totals;
   const n = p.length;

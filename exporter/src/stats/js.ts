@@ -42,7 +42,7 @@ function symmetricEntropyTerm(t: number): number {
  * different lengths.
  */
 export function jensenShannonDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  const totals = pairTotals(p, q, 'Jensen-Shannon');
+  const totals = pairTotals(p, q, 'Jensen-Shannon needs the same bins on both sides');
   if (!totals) return Number.NaN;
   const [sp, sq] = totals;
   const n = p.length;

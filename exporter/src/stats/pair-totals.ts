@@ -1,11 +1,11 @@
 /**
  * Totals of two non-negative vectors over the same bins, for distances that normalise their inputs.
  * Undefined when either holds a negative or NaN entry or does not sum to a positive finite number; throws
- * RangeError on different lengths (`name` names the caller in the message).
+ * RangeError on different lengths, with `mismatch` (the caller's message) and the two lengths.
  */
-export function pairTotals(p: ArrayLike<number>, q: ArrayLike<number>, name: string): [number, number] | undefined {
+export function pairTotals(p: ArrayLike<number>, q: ArrayLike<number>, mismatch: string): [number, number] | undefined {
   const n = p.length;
-  if (q.length !== n) throw new RangeError(`${name} needs the same bins on both sides (${n} vs ${q.length})`);
+  if (q.length !== n) throw new RangeError(`${mismatch} (${n} vs ${q.length})`);
   let sp = 0;
   let sq = 0;
   for (let i = 0; i < n; i++) {
